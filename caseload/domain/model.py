@@ -396,3 +396,29 @@ RECORD_TYPES: tuple[type, ...] = (
     DriveInfo,
     OutcomeSnapshot,
 )
+
+
+RECORD_KEYS: dict[type, str] = {
+    User: "users",
+    Person: "people",
+    Case: "cases",
+    Party: "parties",
+    Child: "children",
+    Referral: "referrals",
+    CaseLink: "links",
+    Incident: "incidents",
+    DashAssessment: "dash",
+    MaracReferral: "marac_referrals",
+    MaracListing: "marac_listings",
+    SafetyPlan: "plans",
+    SafetyPlanItem: "plan_items",
+    ProtectiveOrder: "orders",
+    OrderBreach: "breaches",
+    CjsMilestone: "milestones",
+    Contact: "contacts",
+    SafeContact: "safe_contacts",
+    VictimUpdate: "updates",
+    DriveInfo: "drive_info",
+    OutcomeSnapshot: "outcomes",
+}
+"""Plural name of each record type: the store's table name and the import bundle's key."""

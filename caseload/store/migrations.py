@@ -1,0 +1,49 @@
+"""Ordered schema migrations keyed on ``PRAGMA user_version``. Never a bare create_all on an existing store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from caseload.store.errors import StoreTooNew
+from caseload.store.schema import metadata
+
+Migration = Callable[[sa.Connection], None]
+
+
+def _v1_initial(conn: sa.Connection) -> None:
+    """Version 1: every record table, settings, audit and their indexes."""
+    existing = sa.inspect(conn).get_table_names()
+    if existing:
+        raise StoreTooNew("The store has tables but no schema version; it was not made by caseload.")
+    metadata.create_all(conn)
+
+
+MIGRATIONS: tuple[tuple[int, Migration], ...] = ((1, _v1_initial),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: sa.Connection) -> int:
+    """The store's ``user_version``."""
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+
+def migrate(engine: sa.Engine, steps: tuple[tuple[int, Migration], ...] = MIGRATIONS) -> list[int]:
+    """Apply every migration above the store's version, each in its own transaction. Returns those applied."""
+    with engine.connect() as conn:
+        current = schema_version(conn)
+    latest = steps[-1][0]
+    if current > latest:
+        raise StoreTooNew(
+            f"This store has schema version {current}; this caseload knows up to {latest}. Update caseload."
+        )
+    applied: list[int] = []
+    for version, step in steps:
+        if version <= current:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+        applied.append(version)
+    return applied
