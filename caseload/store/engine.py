@@ -104,6 +104,7 @@ def make_engine(path: Path, key: bytearray) -> tuple[sa.Engine, threading.RLock]
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        write = conn.get_execution_options().get("caseload_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine, threading.RLock()

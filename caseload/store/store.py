@@ -111,8 +111,12 @@ class Store(Queries):
         role: Role,
         passphrase: str,
         kdf: keys.KdfParams | None = None,
+        first_user: User | None = None,
     ) -> Store:
-        """Create a new store with its first user slot, and return it unlocked."""
+        """Create a new store with its first user slot, and return it unlocked.
+
+        ``first_user`` is the user record to store for the slot (default: a new one named ``user``).
+        """
         keys.normalise_passphrase(passphrase, new=True)
         if store_exists(store_dir):
             raise StoreExists(f"A store already exists in {store_dir}.")
@@ -137,7 +141,7 @@ class Store(Queries):
             store = cls(store_dir, keyfile, slot, data_key, lock)
             migrate(store.engine)
             with store.transaction() as conn:
-                me = User(id=new_id(), name=user, role=role)
+                me = first_user or User(id=new_id(), name=user, role=role)
                 conn.execute(table_for(User).table.insert().values(table_for(User).to_row(me)))
                 store._set_setting(conn, "store_id", keyfile.store_id)
                 audit.append(conn, store._audit_key, user, "store.created")
@@ -220,7 +224,12 @@ class Store(Queries):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
         """One write transaction, serialised with every other store call."""
-        with self._mutex, _db_errors(), self.engine.begin() as conn:
+        with (
+            self._mutex,
+            _db_errors(),
+            self.engine.connect().execution_options(caseload_write=True) as conn,
+            conn.begin(),
+        ):
             yield conn
 
     @contextlib.contextmanager
@@ -380,8 +389,12 @@ class Store(Queries):
 
     def checkpoint(self) -> None:
         """Force a WAL checkpoint (used by tests and before backups)."""
-        with self.reading() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._mutex, _db_errors():
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # type: ignore[union-attr]
+            finally:
+                raw.close()
 
     def audit_entries(self, case_id: str | None = None, limit: int = 500) -> list[audit.AuditEntry]:
         """Recent audit entries, newest first."""
