@@ -20,15 +20,14 @@ from caseload.config import Config, ConfigError, load_config
 from caseload.domain.enums import Role
 from caseload.passphrase import PassphraseError, get_passphrase
 from caseload.store.errors import StoreError
-from caseload.store.keys import calibrate
 from caseload.store.store import Store, store_exists
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 class CliError(Exception):
@@ -153,8 +152,7 @@ def cmd_init(args: argparse.Namespace, store_dir: Path) -> int:
     if not user:
         raise CliError("A user name is needed: pass --user NAME.")
     passphrase = get_passphrase(args.passphrase_file, "New passphrase: ", confirm=True)
-    err.print("Tuning key derivation for this machine…", markup=False)
-    store = Store.create(store_dir, user, Role(args.role), passphrase, kdf=calibrate())
+    store = Store.create(store_dir, user, Role(args.role), passphrase)
     store.lock()
     out.print(f"Created an encrypted store in {store_dir} for {user} ({args.role}).", markup=False)
     out.print("Keep full-disk encryption on: no application can protect memory, swap or hibernation.")
