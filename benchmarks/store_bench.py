@@ -28,11 +28,11 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from caseload.demo import DEMO_PASSPHRASE, build_demo  # noqa: E402
-from caseload.store import keys  # noqa: E402
-from caseload.store.engine import raw_connect  # noqa: E402
-from caseload.store.schema import TABLES, metadata  # noqa: E402
-from caseload.store.store import Store  # noqa: E402
+from caseload.demo import DEMO_PASSPHRASE, build_demo
+from caseload.store import keys
+from caseload.store.engine import raw_connect
+from caseload.store.schema import TABLES, metadata
+from caseload.store.store import Store
 
 console = Console()
 
@@ -94,11 +94,14 @@ def main() -> int:
             t0 = time.perf_counter()
             _, counts = build_demo(store_dir, args.cases, 7, today, kdf=keys.KdfParams())
             build_s = time.perf_counter() - t0
-            console.print(f"built {counts.get('cases', 0):,} cases, {counts.get('contacts', 0):,} contacts "
-                          f"in {build_s:.1f} s")
+            console.print(
+                f"built {counts.get('cases', 0):,} cases, {counts.get('contacts', 0):,} contacts "
+                f"in {build_s:.1f} s"
+            )
         store = Store.open(store_dir, DEMO_PASSPHRASE)
         worker = max(
-            ((u.id, len(store.cases(worker_id=u.id, open_only=True))) for u in store.users()), key=lambda x: x[1]
+            ((u.id, len(store.cases(worker_id=u.id, open_only=True))) for u in store.users()),
+            key=lambda x: x[1],
         )[0]
         some_case = store.cases()[len(store.cases()) // 2].id
         cut = [(today - timedelta(days=d)).isoformat() for d in (7, 14, 28)]
@@ -126,20 +129,33 @@ def main() -> int:
             ),
         ]
         table = Table(title=f"store benchmark · {args.cases:,} cases · median of {args.repeat}")
-        for col in ("query", "Store API ms", "raw sqlcipher3 ms", "plaintext ms", "API/plain", "cipher/plain"):
+        for col in (
+            "query",
+            "Store API ms",
+            "raw sqlcipher3 ms",
+            "plaintext ms",
+            "API/plain",
+            "cipher/plain",
+        ):
             table.add_column(col, justify="right" if col != "query" else "left")
         for name, api, sql in queries:
             t_api = median_ms(api, args.repeat)
             t_raw = median_ms(lambda sql=sql: sql(raw), args.repeat)
             t_plain = median_ms(lambda sql=sql: sql(pconn), args.repeat)
             table.add_row(
-                name, f"{t_api:.2f}", f"{t_raw:.2f}", f"{t_plain:.2f}",
-                f"{t_api / t_plain:.2f}×", f"{t_raw / t_plain:.2f}×",
+                name,
+                f"{t_api:.2f}",
+                f"{t_raw:.2f}",
+                f"{t_plain:.2f}",
+                f"{t_api / t_plain:.2f}×",
+                f"{t_raw / t_plain:.2f}×",
             )
         console.print(table)
         t0 = time.perf_counter()
         files = store.casefiles(open_only=True)
-        console.print(f"load every open case file: {len(files):,} in {(time.perf_counter() - t0) * 1000:.0f} ms")
+        console.print(
+            f"load every open case file: {len(files):,} in {(time.perf_counter() - t0) * 1000:.0f} ms"
+        )
         raw.close()
         pconn.close()
         store.lock()

@@ -1,4 +1,4 @@
-"""CaseloadApp: unlock flow, lock, quick exit, command palette. Built by :func:`make_app` for CLI and tests."""
+"""CaseloadApp: unlock flow, lock, quick exit, palette. Built by :func:`make_app` for the CLI and tests."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ class CaseloadApp(App[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f12", "quick_exit", "Exit", id="app.quick_exit", priority=True, tooltip="Blank now, then lock"),
+        Binding(
+            "f12", "quick_exit", "Exit", id="app.quick_exit", priority=True, tooltip="Blank now, then lock"
+        ),
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
         Binding("escape", "escape_press", show=False, id="app.escape", priority=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from caseload import paths
+from caseload.clock import today_local
 from caseload.config import Config, ConfigError, load_config
 from caseload.domain.enums import Role
 from caseload.passphrase import PassphraseError, get_passphrase
@@ -40,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Casework for IDVAs, Drive case managers and supervisors, on an encrypted local store. "
         "With no command, opens the app on the store.",
     )
-    p.add_argument("--store", type=Path, help=f"store folder (default: ${paths.STORE_ENV} or the user data dir)")
+    p.add_argument(
+        "--store", type=Path, help=f"store folder (default: ${paths.STORE_ENV} or the user data dir)"
+    )
     p.add_argument(
         "--passphrase-file",
         type=Path,
@@ -52,15 +55,21 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", help="create a store and the first user slot")
     s.add_argument("--role", choices=[r.value for r in Role], default=Role.IDVA.value)
 
-    s = sub.add_parser("demo", help="create (or reuse) a demo store with a synthetic caseload and open the app")
+    s = sub.add_parser(
+        "demo", help="create (or reuse) a demo store with a synthetic caseload and open the app"
+    )
     s.add_argument("--cases", type=int, default=60, help="number of cases (60 … 10000; default 60)")
     s.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     s.add_argument("--as-of", type=date.fromisoformat, help="the demo's 'today' (default: today)")
     s.add_argument("--no-open", action="store_true", help="build the store but do not open the app")
     s.add_argument("--fresh", action="store_true", help="delete an existing demo store first")
-    s.add_argument("--export-bundle", type=Path, metavar="FILE", help="also write the caseload as a JSON bundle")
+    s.add_argument(
+        "--export-bundle", type=Path, metavar="FILE", help="also write the caseload as a JSON bundle"
+    )
 
-    s = sub.add_parser("check", help="integrity: keys checksum, cipher_integrity_check, integrity_check, audit")
+    s = sub.add_parser(
+        "check", help="integrity: keys checksum, cipher_integrity_check, integrity_check, audit"
+    )
     s.add_argument("--json", action="store_true", help="print the report as JSON")
 
     s = sub.add_parser("due", help="due and overdue work, ranked by risk × lateness")
@@ -68,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", type=date.fromisoformat, help="date to compute for (default: today)")
     s.add_argument("--worker", help="one worker's items (default: everyone's)")
 
-    s = sub.add_parser("import", help="import a JSON bundle or a CSV/XLSX caseload spreadsheet (all or nothing)")
+    s = sub.add_parser(
+        "import", help="import a JSON bundle or a CSV/XLSX caseload spreadsheet (all or nothing)"
+    )
     s.add_argument("file", type=Path)
     s.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     s.add_argument("--worker", help="worker for spreadsheet rows with no known worker (default: you)")
@@ -165,7 +176,7 @@ def cmd_demo(args: argparse.Namespace, store_dir: Path) -> int:
 
     if not 1 <= args.cases <= 20000:
         raise CliError("--cases must be between 1 and 20000.")
-    today = args.as_of or date.today()
+    today = args.as_of or today_local()
     if store_exists(store_dir) and args.fresh:
         if not is_demo_store(store_dir):
             raise CliError(f"{store_dir} is not a demo store; refusing to delete it.")

@@ -1,4 +1,4 @@
-"""Build a demo store from the synthetic caseload: generate, derive victim updates, load in one transaction."""
+"""Build a demo store from the synthetic caseload: generate, derive victim updates, load in one go."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def derive_updates(sc: SyntheticCaseload, today: date) -> list[VictimUpdate]:
 def records_of(sc: SyntheticCaseload, updates: list[VictimUpdate]) -> dict[str, list[Any]]:
     """The synthetic caseload as ``{table: records}`` for :meth:`Store.bulk_insert`."""
     names = {f.name for f in fields(sc)}
-    records: dict[str, list[Any]] = {key: list(getattr(sc, key)) for key in RECORD_KEYS.values() if key in names}
+    records: dict[str, list[Any]] = {
+        key: list(getattr(sc, key)) for key in RECORD_KEYS.values() if key in names
+    }
     records["updates"] = updates
     return records
 
@@ -78,7 +80,9 @@ def build_demo(
     me = demo_user(sc)
     if progress:
         progress("Generating synthetic caseload", 1, 1)
-    store = Store.create(store_dir, me.name, me.role, DEMO_PASSPHRASE, kdf=kdf or keys.KdfParams(), first_user=me)
+    store = Store.create(
+        store_dir, me.name, me.role, DEMO_PASSPHRASE, kdf=kdf or keys.KdfParams(), first_user=me
+    )
     try:
         records = records_of(sc, updates)
         records["users"] = [u for u in records["users"] if u.id != me.id]

@@ -87,7 +87,7 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """A victim case (IDVA) or a perpetrator case (Drive). ``subject_id`` is the victim or the service user."""
+    """A victim case (IDVA) or a perpetrator case (Drive); ``subject_id`` is the victim or service user."""
 
     id: str = fld(L2)
     reference: str = fld(L2)

@@ -56,7 +56,9 @@ def audit_key(data_key: bytes | bytearray) -> bytes:
     return hkdf.derive(bytes(data_key))
 
 
-def _mac(key: bytes, prev: str, seq: int, at: str, actor: str, event: str, case_id: str | None, detail: str) -> str:
+def _mac(
+    key: bytes, prev: str, seq: int, at: str, actor: str, event: str, case_id: str | None, detail: str
+) -> str:
     body = json.dumps([prev, seq, at, actor, event, case_id, detail], separators=(",", ":"))
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
@@ -110,5 +112,6 @@ def entries(conn: sa.Connection, case_id: str | None = None, limit: int = 500) -
     if case_id is not None:
         q = q.where(audit_table.c.case_id == case_id)
     return [
-        AuditEntry(r.seq, r.at, r.actor, r.event, r.case_id, json.loads(r.detail), r.mac) for r in conn.execute(q)
+        AuditEntry(r.seq, r.at, r.actor, r.event, r.case_id, json.loads(r.detail), r.mac)
+        for r in conn.execute(q)
     ]

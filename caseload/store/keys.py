@@ -53,7 +53,9 @@ class KdfParams:
         if not (MIN_MEMORY_KIB <= self.memory_kib <= MAX_MEMORY_KIB):
             raise KeysFileDamaged(f"key-derivation memory {self.memory_kib} KiB is outside the allowed range")
         if not (MIN_ITERATIONS <= self.iterations <= MAX_ITERATIONS):
-            raise KeysFileDamaged(f"key-derivation iterations {self.iterations} are outside the allowed range")
+            raise KeysFileDamaged(
+                f"key-derivation iterations {self.iterations} are outside the allowed range"
+            )
         if self.lanes != LANES:
             raise KeysFileDamaged(f"key-derivation lanes must be {LANES}, not {self.lanes}")
 

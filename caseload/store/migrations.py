@@ -1,4 +1,4 @@
-"""Ordered schema migrations keyed on ``PRAGMA user_version``. Never a bare create_all on an existing store."""
+"""Ordered schema migrations keyed on ``PRAGMA user_version``; never a bare create_all on a store."""
 
 from __future__ import annotations
 

@@ -171,7 +171,9 @@ class Queries:
                 return []
             wanted = {c.id for c in cases}
             subset = None if (worker_id is None and not open_only and case_ids is None) else wanted
-            grouped = {attr: _grouped(conn, rtype, "case_id", subset) for rtype, attr in PER_CASE}
+            grouped: dict[str, dict[str, list[Any]]] = {
+                attr: _grouped(conn, rtype, "case_id", subset) for rtype, attr in PER_CASE
+            }
             safe = _grouped(conn, SafeContact, "case_id", subset)
             links_p = _grouped(conn, CaseLink, "perpetrator_case_id", subset)
             links_v = _grouped(conn, CaseLink, "victim_case_id", subset)
@@ -208,9 +210,9 @@ class Queries:
                     links=links,
                     plan_items=tuple(i for p in plans for i in items.get(p.id, ())),
                     breaches=tuple(b for o in orders for b in breaches.get(o.id, ())),
-                    safe_contact=(safe.get(cid) or [None])[0],
+                    safe_contact=safe[cid][0] if safe.get(cid) else None,
                     drive_info=tuple((*drive_v.get(cid, ()), *drive_p.get(cid, ()))),
-                    **fields,  # type: ignore[arg-type]
+                    **fields,
                 )
             )
         return out
@@ -250,7 +252,9 @@ def _rows(conn: sa.Connection, record_type: type[T], where: Any = None) -> list[
     return [rt.from_row(r._mapping) for r in conn.execute(q)]
 
 
-def _grouped(conn: sa.Connection, record_type: type[T], key: str, subset: set[str] | None) -> dict[str, list[T]]:
+def _grouped(
+    conn: sa.Connection, record_type: type[T], key: str, subset: set[str] | None
+) -> dict[str, list[T]]:
     out: dict[str, list[T]] = defaultdict(list)
     if subset is not None and len(subset) <= 900:
         records = _rows(conn, record_type, _in(record_type, key, subset))

@@ -97,7 +97,9 @@ class RecordTable:
 
     def from_row(self, row: Any) -> Any:
         """Decode a row mapping into a record."""
-        kwargs = {name: (None if row[name] is None else dec(row[name])) for name, dec in self.decoders.items()}
+        kwargs = {
+            name: (None if row[name] is None else dec(row[name])) for name, dec in self.decoders.items()
+        }
         return self.record_type(**kwargs)
 
 

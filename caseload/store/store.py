@@ -87,7 +87,12 @@ class Store(Queries):
     """An unlocked store. Not constructed directly: use :meth:`create` or :meth:`open`."""
 
     def __init__(
-        self, store_dir: Path, keyfile: keys.KeysFile, slot: keys.KeySlot, data_key: bytearray, lock: StoreLock
+        self,
+        store_dir: Path,
+        keyfile: keys.KeysFile,
+        slot: keys.KeySlot,
+        data_key: bytearray,
+        lock: StoreLock,
     ) -> None:
         self.store_dir = store_dir
         self._keys = keyfile
@@ -347,7 +352,9 @@ class Store(Queries):
         if self._keys.slot_for(name) is not None:
             raise StoreExists(f"A user called {name!r} already exists.")
         assert self._data_key is not None
-        slot = keys.make_slot(self._data_key, name, role.value, passphrase, kdf or keys.calibrate(), keys.slot_id())
+        slot = keys.make_slot(
+            self._data_key, name, role.value, passphrase, kdf or keys.calibrate(), keys.slot_id()
+        )
         user = User(id=new_id(), name=name, role=role)
         new_keys = replace(self._keys, slots=(*self._keys.slots, slot))
         rt = table_for(User)
@@ -362,7 +369,9 @@ class Store(Queries):
         """Rewrap the signed-in user's slot under a new passphrase (other slots untouched)."""
         data_key = keys.unwrap(self._slot, old)
         try:
-            slot = keys.make_slot(data_key, self._slot.user, self._slot.role, new, kdf or self._slot.kdf, self._slot.id)
+            slot = keys.make_slot(
+                data_key, self._slot.user, self._slot.role, new, kdf or self._slot.kdf, self._slot.id
+            )
         finally:
             keys.zero(data_key)
         new_keys = replace(self._keys, slots=tuple(slot if s.id == slot.id else s for s in self._keys.slots))

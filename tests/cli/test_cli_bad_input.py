@@ -15,7 +15,9 @@ from caseload.cli import main
 GOOD = "a perfectly fine passphrase"
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("CASELOAD_PASSPHRASE", "CASELOAD_STORE")}
     full_env.update(env or {})
     return subprocess.run(
@@ -87,7 +89,9 @@ def test_missing_store_dir(tmp_path: Path) -> None:
 
 def test_wrong_passphrase_cli(tmp_path: Path) -> None:
     store = tmp_path / "s"
-    assert run("--store", str(store), "--user", "A", "init", env={"CASELOAD_PASSPHRASE": GOOD}).returncode == 0
+    assert (
+        run("--store", str(store), "--user", "A", "init", env={"CASELOAD_PASSPHRASE": GOOD}).returncode == 0
+    )
     proc = run("--store", str(store), "check", env={"CASELOAD_PASSPHRASE": GOOD + "!"})
     assert_clean_failure(proc, "Wrong passphrase")
 
@@ -104,7 +108,9 @@ def test_no_passphrase_without_terminal(tmp_path: Path) -> None:
     assert_clean_failure(proc, "No passphrase")
 
 
-def test_unwritable_store_dir_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_store_dir_simulated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     real_open = os.open
     store = tmp_path / "s"
 
