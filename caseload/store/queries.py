@@ -153,8 +153,18 @@ class Queries:
         files = self.casefiles(case_ids=[case_id])
         return files[0] if files else None
 
+    def due_casefiles(self, worker_id: str | None = None) -> list[CaseFile]:
+        """Case files for the due list: every record except that ``contacts`` holds only each case's first
+        contact or attempt and its last successful contact (all the schedules need)."""
+        return self.casefiles(worker_id=worker_id, edge_contacts_only=True)
+
     def casefiles(
-        self, worker_id: str | None = None, open_only: bool = False, case_ids: list[str] | None = None
+        self,
+        worker_id: str | None = None,
+        open_only: bool = False,
+        case_ids: list[str] | None = None,
+        *,
+        edge_contacts_only: bool = False,
     ) -> list[CaseFile]:
         """Case files in bulk: one query per table, grouped in memory."""
         ct = table_for(Case).table
@@ -172,8 +182,12 @@ class Queries:
             wanted = {c.id for c in cases}
             subset = None if (worker_id is None and not open_only and case_ids is None) else wanted
             grouped: dict[str, dict[str, list[Any]]] = {
-                attr: _grouped(conn, rtype, "case_id", subset) for rtype, attr in PER_CASE
+                attr: _grouped(conn, rtype, "case_id", subset)
+                for rtype, attr in PER_CASE
+                if not (edge_contacts_only and rtype is Contact)
             }
+            if edge_contacts_only:
+                grouped["contacts"] = _edge_contacts(conn, subset)
             safe = _grouped(conn, SafeContact, "case_id", subset)
             links_p = _grouped(conn, CaseLink, "perpetrator_case_id", subset)
             links_v = _grouped(conn, CaseLink, "victim_case_id", subset)
@@ -267,6 +281,31 @@ def _grouped(
         k = getattr(r, key)
         if k is not None:
             out[k].append(r)
+    return out
+
+
+SUCCESSFUL = ("spoke", "replied", "met")
+
+
+def _edge_contacts(conn: sa.Connection, subset: set[str] | None) -> dict[str, list[Contact]]:
+    """Per case: the first contact or attempt, and the last successful contact (SQLite's bare-column
+    MIN/MAX returns the row holding the extreme)."""
+    rt = table_for(Contact)
+    cols = ", ".join(c.name for c in rt.table.columns)
+    ok = ", ".join(f"'{o}'" for o in SUCCESSFUL)
+    sql = (
+        f"SELECT {cols}, MIN(at) AS _edge FROM contacts GROUP BY case_id "
+        f"UNION SELECT {cols}, MAX(at) AS _edge FROM contacts "
+        f"WHERE kind = 'contact' AND outcome IN ({ok}) GROUP BY case_id"
+    )
+    out: dict[str, list[Contact]] = defaultdict(list)
+    seen: set[str] = set()
+    rows = sorted(conn.exec_driver_sql(sql).mappings(), key=lambda r: (r["at"], r["id"]))
+    for row in rows:
+        if row["id"] in seen or (subset is not None and row["case_id"] not in subset):
+            continue
+        seen.add(row["id"])
+        out[row["case_id"]].append(rt.from_row(row))
     return out
 
 
