@@ -55,7 +55,10 @@ class RiskLevel(enum.StrEnum):
     @property
     def rank(self) -> int:
         """Order for comparisons: standard 1, medium 2, high 3."""
-        return {"standard": 1, "medium": 2, "high": 3}[self.value]
+        return _RISK_RANK[self.value]
+
+
+_RISK_RANK = {"standard": 1, "medium": 2, "high": 3}
 
 
 class PersonRole(enum.StrEnum):

@@ -1,0 +1,87 @@
+"""Due-list benchmark: ``caseload due --json`` on a 10,000-case demo store, end to end and the sum alone.
+
+    .venv/bin/python benchmarks/due_bench.py [--cases 10000] [--keep DIR]
+
+Goals (issue 3): end to end ≤ 1 s excluding the key derivation; the calculation itself ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from caseload.demo import DEMO_PASSPHRASE, build_demo  # noqa: E402
+from caseload.domain.due import due_items  # noqa: E402
+from caseload.store import keys  # noqa: E402
+from caseload.store.store import Store  # noqa: E402
+
+AS_OF = date(2026, 12, 2)
+
+
+def main() -> int:
+    """Build (or reuse) the store and print the timings."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", type=Path)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="caseload-due-"))
+    store_dir = args.keep or work / "store"
+    try:
+        if not (store_dir / "keys.json").exists():
+            build_demo(store_dir, args.cases, 7, AS_OF, kdf=keys.KdfParams())
+        slot = keys.read_keys(store_dir / "keys.json").slots[0]
+        t0 = time.perf_counter()
+        keys.unwrap(slot, DEMO_PASSPHRASE)
+        kdf_s = time.perf_counter() - t0
+
+        store = Store.open(store_dir, DEMO_PASSPHRASE)
+        loads, calcs = [], []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            files = store.due_casefiles()
+            t1 = time.perf_counter()
+            items = due_items(files, AS_OF)
+            t2 = time.perf_counter()
+            loads.append(t1 - t0)
+            calcs.append(t2 - t1)
+        store.lock()
+
+        env = {**os.environ, "CASELOAD_PASSPHRASE": DEMO_PASSPHRASE}
+        cmd = [sys.executable, "-m", "caseload", "--store", str(store_dir), "due", "--json",
+               "--as-of", AS_OF.isoformat()]
+        ends = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, env=env, capture_output=True, check=True)
+            ends.append(time.perf_counter() - t0)
+        startup = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import caseload.cli"], check=True)
+            startup.append(time.perf_counter() - t0)
+        end = statistics.median(ends)
+        print(f"cases: {args.cases:,}  due items: {len(items):,}  output bytes: {len(proc.stdout):,}")
+        print(f"key derivation (Argon2id, slot params): {kdf_s * 1000:.0f} ms")
+        print(f"load case files for the due list:      {statistics.median(loads) * 1000:.0f} ms")
+        print(f"due-list calculation:                   {statistics.median(calcs) * 1000:.0f} ms  (goal ≤ 100)")
+        print(f"python start + imports:                 {statistics.median(startup) * 1000:.0f} ms")
+        print(f"caseload due --json end to end:         {end * 1000:.0f} ms")
+        print(f"  … excluding key derivation:           {(end - kdf_s) * 1000:.0f} ms  (goal ≤ 1000)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
