@@ -98,7 +98,7 @@ class Queries:
         if order is not None:
             q = q.order_by(order)
         with self.reading() as conn:
-            return [rt.from_row(r._mapping) for r in conn.execute(q)]
+            return [rt.from_tuple(r) for r in conn.execute(q)]
 
     def all(self, record_type: type[T]) -> list[T]:
         """Every record of a type."""
@@ -154,9 +154,11 @@ class Queries:
         return files[0] if files else None
 
     def due_casefiles(self, worker_id: str | None = None) -> list[CaseFile]:
-        """Case files for the due list: every record except that ``contacts`` holds only each case's first
-        contact or attempt and its last successful contact (all the schedules need)."""
-        return self.casefiles(worker_id=worker_id, edge_contacts_only=True)
+        """Case files holding just what the due list reads: ``contacts`` holds only each case's first
+        contact or attempt and its last successful contact; children, parties, plan items, links, outcomes,
+        safe-contact cards and people other than the subject are left out; closed cases carry only their
+        victim updates, milestones and Drive information (all the due list chases once a case is closed)."""
+        return self.casefiles(worker_id=worker_id, for_due=True)
 
     def casefiles(
         self,
@@ -164,7 +166,7 @@ class Queries:
         open_only: bool = False,
         case_ids: list[str] | None = None,
         *,
-        edge_contacts_only: bool = False,
+        for_due: bool = False,
     ) -> list[CaseFile]:
         """Case files in bulk: one query per table, grouped in memory."""
         ct = table_for(Case).table
@@ -180,30 +182,33 @@ class Queries:
             if not cases:
                 return []
             wanted = {c.id for c in cases}
-            subset = None if (worker_id is None and not open_only and case_ids is None) else wanted
-            grouped: dict[str, dict[str, list[Any]]] = {
-                attr: _grouped(conn, rtype, "case_id", subset)
-                for rtype, attr in PER_CASE
-                if not (edge_contacts_only and rtype is Contact)
-            }
-            if edge_contacts_only:
-                grouped["contacts"] = _edge_contacts(conn, subset)
-            safe = _grouped(conn, SafeContact, "case_id", subset)
-            links_p = _grouped(conn, CaseLink, "perpetrator_case_id", subset)
-            links_v = _grouped(conn, CaseLink, "victim_case_id", subset)
+            everything = worker_id is None and not open_only and case_ids is None
+            subset = None if everything else wanted
+            active = {c.id for c in cases if c.is_open} if for_due else subset
+            grouped: dict[str, dict[str, list[Any]]] = {}
+            for rtype, attr in PER_CASE:
+                if for_due and rtype in _NOT_FOR_DUE:
+                    grouped[attr] = {}
+                elif for_due and rtype is Contact:
+                    grouped[attr] = _edge_contacts(conn, active)
+                else:
+                    grouped[attr] = _grouped(conn, rtype, "case_id", subset if rtype in _CLOSED_TOO else active)
+            skip = for_due
+            safe = {} if skip else _grouped(conn, SafeContact, "case_id", subset)
+            links_p = {} if skip else _grouped(conn, CaseLink, "perpetrator_case_id", subset)
+            links_v = {} if skip else _grouped(conn, CaseLink, "victim_case_id", subset)
             drive_v = _grouped(conn, DriveInfo, "victim_case_id", subset)
-            drive_p = _grouped(conn, DriveInfo, "perpetrator_case_id", subset)
+            drive_p = {} if skip else _grouped(conn, DriveInfo, "perpetrator_case_id", subset)
             plan_ids = {p.id for ps in grouped["plans"].values() for p in ps}
-            items = _grouped(conn, SafetyPlanItem, "plan_id", plan_ids if subset is not None else None)
+            items = {} if skip else _grouped(conn, SafetyPlanItem, "plan_id", plan_ids)
             order_ids = {o.id for os_ in grouped["orders"].values() for o in os_}
-            breaches = _grouped(conn, OrderBreach, "order_id", order_ids if subset is not None else None)
+            breaches = _grouped(conn, OrderBreach, "order_id", order_ids)
             person_ids = {c.subject_id for c in cases}
             for ps in grouped["parties"].values():
                 person_ids.update(p.person_id for p in ps)
             for ls in (*links_p.values(), *links_v.values()):
                 person_ids.update(x.victim_person_id for x in ls)
-            where = _in(Person, "id", person_ids) if len(person_ids) <= 900 else None
-            people = {p.id: p for p in _rows(conn, Person, where) if p.id in person_ids}
+            people = {p.id: p for p in _filtered(conn, Person, "id", person_ids)}
         out: list[CaseFile] = []
         for case in sorted(cases, key=lambda c: c.reference):
             cid = case.id
@@ -213,9 +218,6 @@ class Queries:
             plans = tuple(grouped["plans"].get(cid, ()))
             orders = tuple(grouped["orders"].get(cid, ()))
             fields = {attr: tuple(grouped[attr].get(cid, ())) for _, attr in PER_CASE}
-            fields["parties"] = parties
-            fields["plans"] = plans
-            fields["orders"] = orders
             out.append(
                 CaseFile(
                     case=case,
@@ -252,10 +254,8 @@ class Queries:
         return self._select(VictimUpdate, sa.and_(t.c.told_on.is_(None), t.c.due_on <= on.isoformat()))
 
 
-def _in(record_type: type, column: str, values: set[str] | None) -> Any:
-    if values is None:
-        return None
-    return table_for(record_type).table.c[column].in_(sorted(values))
+_NOT_FOR_DUE = frozenset({Party, Child, OutcomeSnapshot})
+_CLOSED_TOO = frozenset({VictimUpdate, CjsMilestone})
 
 
 def _rows(conn: sa.Connection, record_type: type[T], where: Any = None) -> list[T]:
@@ -263,17 +263,34 @@ def _rows(conn: sa.Connection, record_type: type[T], where: Any = None) -> list[
     q = sa.select(rt.table)
     if where is not None:
         q = q.where(where)
-    return [rt.from_row(r._mapping) for r in conn.execute(q)]
+    decode = rt.from_tuple
+    return [decode(r) for r in conn.execute(q)]
 
 
-def _grouped(
-    conn: sa.Connection, record_type: type[T], key: str, subset: set[str] | None
-) -> dict[str, list[T]]:
+def _raw(conn: sa.Connection, record_type: type) -> Any:
+    """All rows of a table as plain tuples in field order, straight from the driver (the fast path)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    return cursor.execute(table_for(record_type).select_sql)
+
+
+def _filtered(conn: sa.Connection, record_type: type[T], key: str, keep: set[str] | None) -> list[T]:
+    """Records whose ``key`` column is in ``keep`` (all when None), filtered before decoding."""
+    rt = table_for(record_type)
+    decode = rt.from_tuple
+    if keep is not None and len(keep) <= 500:
+        if not keep:
+            return []
+        return _rows(conn, record_type, rt.table.c[key].in_(sorted(keep)))
+    rows = _raw(conn, record_type)
+    if keep is None:
+        return [decode(r) for r in rows]
+    idx = list(rt.encoders).index(key)
+    return [decode(r) for r in rows if r[idx] in keep]
+
+
+def _grouped(conn: sa.Connection, record_type: type[T], key: str, keep: set[str] | None) -> dict[str, list[T]]:
     out: dict[str, list[T]] = defaultdict(list)
-    if subset is not None and len(subset) <= 900:
-        records = _rows(conn, record_type, _in(record_type, key, subset))
-    else:
-        records = [r for r in _rows(conn, record_type) if subset is None or getattr(r, key) in subset]
+    records = _filtered(conn, record_type, key, keep)
     field = _DATE_FIELD.get(record_type)
     if field is not None:
         records.sort(key=lambda r: (getattr(r, field), getattr(r, "id", "")))
@@ -288,24 +305,30 @@ SUCCESSFUL = ("spoke", "replied", "met")
 
 
 def _edge_contacts(conn: sa.Connection, subset: set[str] | None) -> dict[str, list[Contact]]:
-    """Per case: the first contact or attempt, and the last successful contact (SQLite's bare-column
-    MIN/MAX returns the row holding the extreme)."""
+    """Per case: the first contact or attempt, and the last successful contact. Both extremes come from
+    covering indexes (``ix_contacts_case_at``, ``ix_contacts_success``); only those rows are decoded."""
     rt = table_for(Contact)
-    cols = ", ".join(c.name for c in rt.table.columns)
+    cols = ", ".join(f"c.{c}" for c in rt.encoders)
     ok = ", ".join(f"'{o}'" for o in SUCCESSFUL)
     sql = (
-        f"SELECT {cols}, MIN(at) AS _edge FROM contacts GROUP BY case_id "
-        f"UNION SELECT {cols}, MAX(at) AS _edge FROM contacts "
-        f"WHERE kind = 'contact' AND outcome IN ({ok}) GROUP BY case_id"
+        f"SELECT {cols} FROM contacts c JOIN "
+        "(SELECT case_id, MIN(at) AS edge FROM contacts GROUP BY case_id) e "
+        "ON c.case_id = e.case_id AND c.at = e.edge "
+        f"UNION SELECT {cols} FROM contacts c JOIN "
+        f"(SELECT case_id, MAX(at) AS edge FROM contacts WHERE kind = 'contact' AND outcome IN ({ok}) "
+        "GROUP BY case_id) e ON c.case_id = e.case_id AND c.at = e.edge"
     )
     out: dict[str, list[Contact]] = defaultdict(list)
     seen: set[str] = set()
-    rows = sorted(conn.exec_driver_sql(sql).mappings(), key=lambda r: (r["at"], r["id"]))
-    for row in rows:
-        if row["id"] in seen or (subset is not None and row["case_id"] not in subset):
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    idx_case = list(rt.encoders).index("case_id")
+    rows = [r for r in cursor.execute(sql) if subset is None or r[idx_case] in subset]
+    decode = rt.from_tuple
+    for rec in sorted((decode(r) for r in rows), key=lambda c: (c.at, c.id)):
+        if rec.id in seen:
             continue
-        seen.add(row["id"])
-        out[row["case_id"]].append(rt.from_row(row))
+        seen.add(rec.id)
+        out[rec.case_id].append(rec)
     return out
 
 
