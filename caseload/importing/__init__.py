@@ -20,6 +20,7 @@ from caseload.importing.bundle import (
 from caseload.importing.caserows import plan_from_rows
 from caseload.importing.codec import SECTIONS, record_from_json, record_to_json
 from caseload.importing.errors import BundleWriteError, CodecError, ImportPlan, RowError
+from caseload.importing.spreadsheet import MAX_BYTES as SPREADSHEET_MAX_BYTES
 from caseload.importing.spreadsheet import read_csv, read_spreadsheet, read_xlsx
 
 
