@@ -34,7 +34,7 @@ from caseload.store.engine import raw_connect
 from caseload.store.schema import TABLES, metadata
 from caseload.store.store import Store
 
-console = Console()
+console = Console(width=150)
 
 SQL_OPEN_BY_WORKER = "SELECT * FROM cases WHERE worker_id = ? AND closed_on IS NULL ORDER BY reference"
 SQL_OVERDUE = """
