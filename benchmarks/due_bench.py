@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from caseload.demo import DEMO_PASSPHRASE, build_demo  # noqa: E402
-from caseload.domain.due import due_items  # noqa: E402
-from caseload.store import keys  # noqa: E402
-from caseload.store.store import Store  # noqa: E402
+from caseload.demo import DEMO_PASSPHRASE, build_demo
+from caseload.domain.due import due_items
+from caseload.store import keys
+from caseload.store.store import Store
 
 AS_OF = date(2026, 12, 2)
 

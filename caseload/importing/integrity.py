@@ -104,10 +104,7 @@ def _check_references(
             if targets == (USERS,) and no_users:
                 unresolved_user_refs += 1
                 continue
-            if targets == (ANY_RECORD,):
-                found = value in first_use
-            else:
-                found = any(value in ids.get(t, ()) for t in targets)
+            found = value in first_use if targets == (ANY_RECORD,) else any(value in ids.get(t, ()) for t in targets)
             if not found:
                 add(row, fname, f"refers to no record in {' or '.join(targets)} in this bundle", section)
                 continue
