@@ -1,23 +1,50 @@
-"""CaseloadApp: unlock flow, lock, quick exit, palette. Built by :func:`make_app` for the CLI and tests."""
+"""CaseloadApp: unlock flow, lock, quick exit, idle lock, privacy mode, navigation and the command palette.
+
+Built by :func:`make_app` for the CLI and the tests. Screens get the store through their constructors and call
+it from thread workers; this class owns the store's lifetime (open → lock) and the safety behaviours that
+must work from every screen and modal.
+"""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from rich.segment import Segments
 from rich.text import Text
-from textual import on
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from caseload.clock import today_local
 from caseload.config import Config
-from caseload.screens.case_list import CaseListScreen
+from caseload.idle import Clocks, IdleWatch, SystemClocks
 from caseload.screens.lock import BlankScreen
 from caseload.screens.unlock import UnlockScreen
+from caseload.store.errors import DatabaseDamaged, StoreError
 from caseload.store.store import Store
+
+IDLE_TICK_S = 1.0
+WRONG_BEFORE_DELAY = 5
+MAX_DELAY_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """Where the user was when the app locked: rebuilt from the store after unlock (no screen survives)."""
+
+    main: str = "today"
+    case_id: str | None = None
+    tab: str | None = None
 
 
 class CaseloadApp(App[int]):
@@ -26,51 +53,205 @@ class CaseloadApp(App[int]):
     TITLE = ""
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding(
-            "f12", "quick_exit", "Exit", id="app.quick_exit", priority=True, tooltip="Blank now, then lock"
-        ),
-        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
-        Binding("escape", "escape_press", show=False, id="app.escape", priority=False),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding("f12", "quick_exit", "Exit", id="app.quick_exit", priority=True, tooltip="Blank now, then lock"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, tooltip="Lock the store now"),
+        Binding("f9", "privacy(True)", "Privacy", id="app.privacy_on", priority=True,
+                tooltip="Hide every identifying field on every screen"),
+        Binding("f9", "privacy(False)", "PRIVACY ON", id="app.privacy_off", priority=True,
+                tooltip="Identifying fields are hidden; press to show them again"),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys for this screen"),
+        Binding("question_mark", "help", "Help", id="app.help_q", show=False),
+        Binding("1", "go('today')", "Today", id="app.today", tooltip="Due and overdue work"),
+        Binding("2", "go('cases')", "Cases", id="app.cases", tooltip="Every case you may see"),
+        Binding("ctrl+z", "suspend_lock", show=False, id="app.suspend", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
-    def __init__(self, config: Config, store: Store | None = None) -> None:
+    privacy: reactive[bool] = reactive(False)
+    """Privacy mode: every level-3 field is masked on every screen."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store | None = None,
+        *,
+        clocks: Clocks | None = None,
+        today: Callable[[], date] = today_local,
+        idle_tick_s: float = IDLE_TICK_S,
+    ) -> None:
         super().__init__()
         self.config = config
         self.store = store
+        self.today = today
+        self.clocks: Clocks = clocks or SystemClocks()
+        self.idle = IdleWatch(config.idle_lock_minutes * 60.0, self.clocks)
+        self._idle_tick_s = idle_tick_s
         self._escapes: list[float] = []
+        self.resume = ResumePoint()
+        self.wrong_passphrases = 0
+        self.retry_after = 0.0
+        self.lock_reason = ""
+        self.lock_notice = ""
+
+    # --- start, unlock, lock ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        """Start on the case list if unlocked, else the unlock screen."""
+        """Apply key remaps, start the idle watch, open on Today if unlocked, else the unlock screen."""
         self.title = ""
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.set_interval(self._idle_tick_s, self.check_idle, name="idle-lock")
+        self.app_suspend_signal.subscribe(self, self._on_suspend_signal)
         if self.store is not None and self.store.is_open:
-            self.push_screen(CaseListScreen(self.store))
+            self._enter(self.store)
         else:
             self.push_screen(UnlockScreen(self.config))
 
     @on(UnlockScreen.Unlocked)
     def _unlocked(self, message: UnlockScreen.Unlocked) -> None:
-        self.store = message.store
-        self.switch_screen(CaseListScreen(message.store))
+        self.wrong_passphrases = 0
+        self.retry_after = 0.0
+        self._enter(message.store)
 
-    def action_lock(self) -> None:
-        """Close the store, drop the key, show the neutral unlock screen."""
+    @on(UnlockScreen.Failed)
+    def _unlock_failed(self, message: UnlockScreen.Failed) -> None:
+        if message.wrong_passphrase:
+            self.wrong_passphrases += 1
+            over = self.wrong_passphrases - WRONG_BEFORE_DELAY
+            if over >= 0:
+                self.retry_after = time.monotonic() + min(2.0**over, MAX_DELAY_S)
+
+    def unlock_delay(self) -> float:
+        """Seconds to wait before the next passphrase attempt (0 when none)."""
+        return max(0.0, self.retry_after - time.monotonic())
+
+    def _enter(self, store: Store) -> None:
+        """The store is open: show where the user was (Today by default)."""
+        from caseload.screens.case_view import CaseScreen
+
+        self.store = store
+        self.lock_notice = ""
+        self.idle.reset()
+        self._verify_pages(store)
+        point, self.resume = self.resume, ResumePoint()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(self.main_screen(point.main))
+        else:
+            self.push_screen(self.main_screen(point.main))
+        if point.case_id is not None:
+            self.push_screen(CaseScreen(store, point.case_id, tab=point.tab))
+
+    class PagesDamaged(Message):
+        """The background page check found damage; ``text`` is safe to show."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    @work(thread=True, exclusive=True, group="verify-pages", exit_on_error=False)
+    def _verify_pages(self, store: Store) -> None:
+        """Check every page's HMAC in the background after unlock (a full check at open costs ~1 s at
+        10,000 cases); damage locks the app and says which page."""
+        try:
+            store.verify_pages()
+        except DatabaseDamaged as exc:
+            self.post_message(self.PagesDamaged(str(exc)))
+        except StoreError:
+            return
+
+    @on(PagesDamaged)
+    def _pages_damaged(self, message: PagesDamaged) -> None:
+        if not self.locked:
+            self.action_lock("damaged")
+        self.lock_notice = message.text
+        if isinstance(self.screen, UnlockScreen):
+            self.screen.query_one("#unlock-message", Static).update(Text(message.text))
+
+    def main_screen(self, name: str) -> Screen[Any]:
+        """A fresh main screen by name."""
+        from caseload.screens.case_list import CaseListScreen
+        from caseload.screens.today import TodayScreen
+
+        assert self.store is not None
+        if name == "cases":
+            return CaseListScreen(self.store)
+        return TodayScreen(self.store)
+
+    def action_go(self, where: str) -> None:
+        """Go to a main screen (Today, Cases), closing any case view on top."""
+        if self.store is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(self.main_screen(where))
+
+    def _resume_point(self) -> ResumePoint:
+        main, case_id, tab = "today", None, None
+        for screen in self.screen_stack:
+            point = getattr(screen, "resume_point", None)
+            if callable(point):
+                kind, value = point()
+                if kind == "main":
+                    main = value
+                elif kind == "case":
+                    case_id, tab = value
+        return ResumePoint(main, case_id, tab)
+
+    def action_lock(self, reason: str = "") -> None:
+        """Close the store, drop the key, clear every screen, show the neutral unlock screen."""
         if self.store is not None:
-            self.store.lock()
-            self.store = None
+            self.resume = self._resume_point()
+        self.lock_reason = reason
+        self.workers.cancel_all()
+        store, self.store = self.store, None
+        if store is not None:
+            store.lock()
+        self.clear_notifications()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(UnlockScreen(self.config))
 
+    @property
+    def locked(self) -> bool:
+        """True when no store is open."""
+        return self.store is None or not self.store.is_open
+
     def action_quick_exit(self) -> None:
         """Blank the screen in this frame, then lock."""
+        if isinstance(self.screen, UnlockScreen):
+            return
         self.push_screen(BlankScreen())
         self.refresh()
-        self.call_after_refresh(self.action_lock)
+        self.call_after_refresh(self.action_lock, "quick exit")
 
-    def action_escape_press(self) -> None:
-        """Esc pressed N times within the window → quick exit."""
+    def action_suspend_lock(self) -> None:
+        """Ctrl+Z: lock first, then suspend the process."""
+        if not self.locked:
+            self.action_lock("suspend")
+        self.call_after_refresh(self.action_suspend_process)
+
+    def _on_suspend_signal(self, _app: App[Any]) -> None:
+        if not self.locked:
+            self.action_lock("suspend")
+
+    def check_idle(self) -> None:
+        """Lock after the idle limit or a detected suspend (called every second by a timer)."""
+        verdict = self.idle.check()
+        if verdict is not None and not self.locked:
+            self.action_lock(verdict)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key or mouse press counts as activity; Esc presses are counted for quick exit wherever
+        they land (modals bind Esc themselves, so a binding here would never see them)."""
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollUp | events.MouseScrollDown):
+            self.idle.touch()
+            if isinstance(event, events.Key) and event.key == "escape":
+                self._count_escape()
+        await super().on_event(event)
+
+    def _count_escape(self) -> None:
         now = time.monotonic()
         window = self.config.quick_exit_window_s
         self._escapes = [t for t in self._escapes if now - t <= window] + [now]
@@ -78,19 +259,68 @@ class CaseloadApp(App[int]):
             self._escapes.clear()
             self.action_quick_exit()
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """System commands minus the screenshot (it writes the screen to a plaintext file)."""
+    # --- privacy, help, palette -------------------------------------------------------------------------
+
+    def action_privacy(self, on: bool) -> None:
+        """Privacy mode on or off."""
+        self.privacy = on
+
+    def watch_privacy(self, _value: bool) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show the privacy binding that applies; navigation only when unlocked."""
+        if action == "privacy":
+            return bool(parameters and parameters[0]) != self.privacy
+        return not (action in ("go", "help", "lock") and self.locked)
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        from caseload.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action as "Area: Action"; Textual's own minus the screenshot (it writes a plaintext file)."""
+        if not self.locked:
+            yield SystemCommand("Go: Today", "Due and overdue work", lambda: self.action_go("today"))
+            yield SystemCommand("Go: Cases", "Every case you may see", lambda: self.action_go("cases"))
+            yield SystemCommand("App: Lock", "Lock the store now", self.action_lock)
+            yield SystemCommand("App: Quick exit", "Blank the screen and lock", self.action_quick_exit)
+            label = "App: Privacy mode off" if self.privacy else "App: Privacy mode on"
+            yield SystemCommand(label, "Hide or show identifying fields", lambda: self.action_privacy(not self.privacy))
+            yield SystemCommand("App: Help", "Keys for this screen", self.action_help)
+            commands = getattr(screen, "palette_commands", None)
+            if callable(commands):
+                for title, help_text, callback in commands():
+                    yield SystemCommand(title, help_text, callback)
         for command in super().get_system_commands(screen):
-            if "screenshot" not in command.title.lower():
-                yield command
+            title = command.title.lower()
+            if "screenshot" in title or title.startswith("quit"):
+                continue
+            yield SystemCommand(f"App: {command.title}", command.help, command.callback)
+        yield SystemCommand("App: Quit", "Lock and leave caseload", self.exit)
+
+    # --- errors ----------------------------------------------------------------------------------------
 
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
+    def _worker_state(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.notify(_safe_error(event.worker.error), severity="error", markup=False)
+            self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException) -> None:
+        """The one place a failed worker is reported: a notification with no case data, never a crash."""
+        if not self.locked:
+            self.notify(_safe_error(error), severity="error", markup=False)
 
     def _fatal_error(self) -> None:
-        """Exit after an unhandled exception without printing locals or values (they may hold case data)."""
+        """Exit after an unhandled exception without printing locals or values (they may hold case data).
+        ``CASELOAD_DEBUG=1`` shows Textual's full traceback instead (for developers, on synthetic data)."""
+        if os.environ.get("CASELOAD_DEBUG") == "1":
+            super()._fatal_error()
+            return
         self.bell()
         message = Text("caseload stopped after an internal error; nothing was half-written.")
         self._exit_renderables.append(Segments(self.console.render(message, self.console.options)))
@@ -111,6 +341,12 @@ def _safe_error(error: BaseException) -> str:
     return f"That did not work ({type(error).__name__}); nothing was changed."
 
 
-def make_app(config: Config, store: Store | None = None) -> CaseloadApp:
+def make_app(
+    config: Config,
+    store: Store | None = None,
+    *,
+    clocks: Clocks | None = None,
+    today: Callable[[], date] | None = None,
+) -> CaseloadApp:
     """The one factory used by the CLI and the tests."""
-    return CaseloadApp(config=config, store=store)
+    return CaseloadApp(config=config, store=store, clocks=clocks, today=today or today_local)

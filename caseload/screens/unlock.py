@@ -1,21 +1,24 @@
-"""Unlock: user and passphrase. Shows nothing about the store before it opens."""
+"""Unlock: user and passphrase. Neutral: no app name, no counts, nothing about the store's contents."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from caseload.config import Config
-from caseload.store.errors import StoreError
+from caseload.screens.base import CaseloadScreen
+from caseload.store.errors import StoreError, WrongPassphrase
 from caseload.store.store import Store
 
 
-class UnlockScreen(Screen[None]):
-    """Neutral unlock screen: one line, a user field and a passphrase field."""
+class UnlockScreen(CaseloadScreen[None]):
+    """One neutral line, a user field and a passphrase field."""
 
     CSS_PATH = "unlock.tcss"
 
@@ -29,13 +32,15 @@ class UnlockScreen(Screen[None]):
     class Failed(Message):
         """The store did not open; ``text`` is safe to show."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, wrong_passphrase: bool = False) -> None:
             super().__init__()
             self.text = text
+            self.wrong_passphrase = wrong_passphrase
 
     def __init__(self, config: Config) -> None:
         super().__init__()
         self.config = config
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         """One neutral line and two fields."""
@@ -46,23 +51,45 @@ class UnlockScreen(Screen[None]):
             yield Static("", id="unlock-message")
 
     def on_mount(self) -> None:
-        """Focus the passphrase."""
-        self.query_one("#passphrase", Input).focus()
+        """Focus the passphrase; say why the store was locked if it was locked because of damage."""
+        for box in self.query("#passphrase").results(Input):
+            box.focus()
+        notice = str(getattr(self.app, "lock_notice", ""))
+        if notice:
+            self._say(notice)
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        passphrase = self.query_one("#passphrase", Input).value
-        user = self.query_one("#user", Input).value.strip() or None
         if event.input.id == "user":
             self.query_one("#passphrase", Input).focus()
             return
-        self.query_one("#unlock-message", Static).update("Opening…")
+        if self.busy:
+            return
+        wait = self._delay()
+        if wait > 0:
+            self._say(f"Too many wrong passphrases. Wait {wait:.0f} s before trying again.")
+            return
+        passphrase = self.query_one("#passphrase", Input).value
+        user = self.query_one("#user", Input).value.strip() or None
+        self.busy = True
+        self._say("Opening…")
         self._open(user, passphrase)
 
-    @work(thread=True, exclusive=True, group="unlock")
+    def _delay(self) -> float:
+        delay: Any = getattr(self.app, "unlock_delay", None)
+        return float(delay()) if callable(delay) else 0.0
+
+    def _say(self, text: str) -> None:
+        for message in self.query("#unlock-message").results(Static):
+            message.update(Text(text))
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def _open(self, user: str | None, passphrase: str) -> None:
         try:
-            store = Store.open(self.config.store_dir, passphrase, user)
+            store = Store.open(self.config.store_dir, passphrase, user, verify=False)
+        except WrongPassphrase as exc:
+            self.post_message(self.Failed(str(exc), wrong_passphrase=True))
+            return
         except StoreError as exc:
             self.post_message(self.Failed(str(exc)))
             return
@@ -70,9 +97,8 @@ class UnlockScreen(Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        from rich.text import Text
-
-        self.query_one("#unlock-message", Static).update(Text(message.text))
+        self.busy = False
+        self._say(message.text)
         box = self.query_one("#passphrase", Input)
         box.value = ""
         box.focus()

@@ -167,8 +167,11 @@ class Store(Queries):
         return store
 
     @classmethod
-    def open(cls, store_dir: Path, passphrase: str, user: str | None = None) -> Store:
-        """Unlock an existing store. Raises WrongPassphrase / KeysFileDamaged / DatabaseDamaged distinctly."""
+    def open(cls, store_dir: Path, passphrase: str, user: str | None = None, *, verify: bool = True) -> Store:
+        """Unlock an existing store. Raises WrongPassphrase / KeysFileDamaged / DatabaseDamaged distinctly.
+
+        ``verify=False`` skips the full page check at open (the app runs :meth:`verify_pages` in the
+        background instead, so a large store unlocks quickly); every page read is still HMAC-checked."""
         if not store_exists(store_dir):
             raise StoreNotFound(f"No store in {store_dir}. Run 'caseload init' first.")
         keyfile = keys.read_keys(paths.keys_path(store_dir))
@@ -180,7 +183,8 @@ class Store(Queries):
         lock = StoreLock(paths.lock_path(store_dir))
         lock.acquire()
         try:
-            verify_database(db, data_key)
+            if verify:
+                verify_database(db, data_key)
             store = cls(store_dir, keyfile, slot, data_key, lock)
             migrate(store.engine)
         except BaseException:
@@ -205,6 +209,14 @@ class Store(Queries):
                 keys.zero(self._data_key)
                 self._data_key = None
             self._audit_key = b""
+
+    def verify_pages(self) -> None:
+        """Check every page's HMAC on a separate connection (no store mutex held, so reads go on meanwhile).
+        Raises :class:`DatabaseDamaged` naming the first bad page."""
+        key = self._data_key
+        if key is None:
+            raise StoreError("The store is locked.")
+        verify_database(paths.db_path(self.store_dir), bytes(key))
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,294 @@
+"""Case view: one case in tabs — summary, risk, safety plan, contacts, updates, orders & CJS, links, audit.
+
+Read-only. Opening a case is audited ("case.viewed"); revealing the masked safe-contact details is audited
+("field.revealed", field names only). Tabs fill the first time they are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
+
+from caseload.domain.due import case_due_items, rank
+from caseload.domain.enums import CaseKind, Role
+from caseload.domain.marac import evaluate
+from caseload.domain.model import Case
+from caseload.screens import case_tabs as tabs
+from caseload.screens.base import CaseloadScreen
+from caseload.store.store import Store
+
+TABS = (
+    ("summary", "Summary"),
+    ("risk", "Risk"),
+    ("plan", "Safety plan"),
+    ("contacts", "Contacts"),
+    ("updates", "Updates"),
+    ("orders", "Orders & CJS"),
+    ("links", "Links"),
+    ("audit", "Audit"),
+)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "risk": ("Assessed", "Score", "Level", "Judgement", "Assessor", ""),
+    "plan": ("Category", "Risk", "Action", "Who", "By", "Status"),
+    "contacts": ("When", "Kind", "Channel", "Outcome", "Min", "Worker", "Note"),
+    "updates": ("Event", "On", "Who tells", "Due", "Told", "State"),
+    "orders": ("Order", "Start", "End", "State", "Conditions", "Breaches"),
+    "milestones": ("Date", "Milestone", "Outcome", "Detail"),
+    "links": ("Case", "Type", "Risk", "Worker", "Relationship"),
+    "audit": ("#", "When (UTC)", "Who", "Event", "Detail"),
+}
+REVEAL_SECONDS = 120.0
+REVEALED_FIELDS = ("address", "phone", "email", "safe_numbers", "safe_times", "code_word", "who_must_not_know")
+
+
+def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
+    """Everything the case view shows, read in one go (and the view audited)."""
+    cf = store.casefile(case_id)
+    if cf is None:
+        return None
+    workers = {u.id: u.name for u in store.users()}
+    linked: list[tabs.LinkedCase] = []
+    for link in cf.links:
+        other_id = link.victim_case_id if cf.case.kind is CaseKind.PERPETRATOR else link.perpetrator_case_id
+        other = store.get(Case, other_id) if other_id else None
+        if other is None:
+            linked.append(tabs.LinkedCase("", CaseKind.VICTIM, cf.case.risk_level, "", link.kind.value, True))
+            continue
+        linked.append(tabs.LinkedCase(other.reference, other.kind, other.risk_level,
+                                      workers.get(other.worker_id, ""), link.kind.value))
+    due = case_due_items(cf, on)
+    rank(due)
+    marac = evaluate(cf, on) if cf.case.kind is CaseKind.VICTIM else ()
+    store.audit_event("case.viewed", case_id)
+    audit = tuple(store.audit_entries(case_id, limit=300))
+    return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), audit, tuple(due), marac)
+
+
+class CaseScreen(CaseloadScreen[None]):
+    """One case, read-only, in tabs."""
+
+    CSS_PATH = "case_view.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="case.back", tooltip="Back to the list"),
+        Binding("left", "tab(-1)", "Prev tab", id="case.prev_tab", priority=True, show=False),
+        Binding("right", "tab(1)", "Next tab", id="case.next_tab", priority=True, show=False),
+        Binding("r", "reveal", "Reveal", id="case.reveal", tooltip="Show masked safe-contact details (audited)"),
+        Binding("f5", "reload", "Reload", id="case.reload", show=False),
+    ]
+
+    class Loaded(Message):
+        """The case arrived (None if it is gone or not visible to this user)."""
+
+        def __init__(self, ctx: tabs.CaseContext | None) -> None:
+            super().__init__()
+            self.ctx = ctx
+
+    class Revealed(Message):
+        """The reveal was audited."""
+
+    def __init__(self, store: Store, case_id: str, tab: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.case_id = case_id
+        self.first_tab = tab if tab in dict(TABS) else "summary"
+        self.ctx: tabs.CaseContext | None = None
+        self.revealed = False
+        self._filled: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        """Header line, tabs, footer."""
+        yield Static(Text("Loading case…"), id="case-header")
+        with TabbedContent(initial=self.first_tab, id="case-tabs"):
+            for key, title in TABS:
+                with TabPane(title, id=key):
+                    yield from self._pane(key)
+        yield Footer()
+
+    def _pane(self, key: str) -> ComposeResult:
+        if key == "summary":
+            with VerticalScroll():
+                yield Static(id="summary-text")
+        elif key == "risk":
+            yield Static(id="risk-caption")
+            yield Sparkline([], id="risk-spark")
+            yield DataTable(id="risk-table", cursor_type="row")
+            yield Static(id="marac-text")
+        elif key == "orders":
+            yield DataTable(id="orders-table", cursor_type="row")
+            yield Static(Text("Criminal-justice milestones", style="bold"), classes="caption")
+            yield DataTable(id="milestones-table", cursor_type="row")
+        else:
+            if key in ("plan", "contacts"):
+                yield Static(id=f"{key}-text")
+            yield DataTable(id=f"{key}-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        """Columns, privacy watch, load."""
+        for key, cols in COLUMNS.items():
+            table = self.query_one(f"#{key}-table", DataTable)
+            for n, col in enumerate(cols):
+                table.add_column(col, key=str(n))
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self._load()
+
+    def _today(self) -> date:
+        today: Callable[[], date] = getattr(self.app, "today", date.today)
+        return today()
+
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(load_case(self.store, self.case_id, self._today())))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.ctx is None:
+            self.notify("That case is not available.", severity="warning", markup=False)
+            self.app.pop_screen()
+            return
+        self.ctx = message.ctx
+        self._filled.clear()
+        self._render_header()
+        self._fill(self.query_one(TabbedContent).active or "summary")
+
+    @property
+    def privacy(self) -> bool:
+        """Privacy mode as set on the app."""
+        return bool(getattr(self.app, "privacy", False))
+
+    def _render_header(self) -> None:
+        if self.ctx is not None:
+            self.query_one("#case-header", Static).update(tabs.header(self.ctx, self.privacy))
+
+    def _privacy_changed(self, value: bool) -> None:
+        if value:
+            self.revealed = False
+        self._filled.clear()
+        self._render_header()
+        self._fill(self.query_one(TabbedContent).active or "summary")
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._fill(event.pane.id)
+
+    def _fill(self, key: str) -> None:
+        """Fill one tab from the loaded case (once per load / privacy change)."""
+        ctx = self.ctx
+        if ctx is None or key in self._filled:
+            return
+        self._filled.add(key)
+        p = self.privacy
+        if key == "summary":
+            self.query_one("#summary-text", Static).update(tabs.summary(ctx, p, self.revealed))
+        elif key == "risk":
+            scores = tabs.risk_scores(ctx)
+            plural = "" if len(scores) == 1 else "s"
+            caption = f"DASH history · {len(scores)} assessment{plural}" + (" · score over time:" if scores else "")
+            self.query_one("#risk-caption", Static).update(Text(caption))
+            spark = self.query_one("#risk-spark", Sparkline)
+            spark.data = scores
+            spark.display = len(scores) > 1
+            self._rows("risk", tabs.risk_rows(ctx))
+            self.query_one("#marac-text", Static).update(tabs.marac_text(ctx))
+        elif key == "plan":
+            self.query_one("#plan-text", Static).update(tabs.plan_text(ctx))
+            self._rows("plan", tabs.plan_rows(ctx, p))
+        elif key == "contacts":
+            self.query_one("#contacts-text", Static).update(tabs.contact_text(ctx))
+            self._rows("contacts", tabs.contact_rows(ctx, p))
+        elif key == "updates":
+            self._rows("updates", tabs.update_rows(ctx))
+        elif key == "orders":
+            self._rows("orders", tabs.order_rows(ctx, p))
+            self._rows("milestones", tabs.milestone_rows(ctx, p))
+        elif key == "links":
+            self._rows("links", tabs.link_rows(ctx))
+        elif key == "audit":
+            self._rows("audit", tabs.audit_rows(ctx))
+
+    def _rows(self, key: str, rows: list[tabs.Row]) -> None:
+        table = self.query_one(f"#{key}-table", DataTable)
+        table.clear()
+        table.add_rows(rows)
+
+    def action_tab(self, step: int) -> None:
+        """Previous / next tab."""
+        content = self.query_one(TabbedContent)
+        keys = [k for k, _ in TABS]
+        current = keys.index(content.active) if content.active in keys else 0
+        content.active = keys[(current + step) % len(keys)]
+
+    def show_tab(self, key: str) -> None:
+        """Switch to a tab by key."""
+        self.query_one(TabbedContent).active = key
+
+    def action_back(self) -> None:
+        """Back to where the case was opened from."""
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        """Read the case again."""
+        self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reveal only where there is something masked, never for Drive, never in privacy mode."""
+        if action == "reveal":
+            return self.ctx is not None and self.ctx.role is not Role.DRIVE and not self.revealed
+        return True
+
+    def action_reveal(self) -> None:
+        """Reveal the masked details (address, phone, safe contact); audited before anything is shown."""
+        if self.privacy:
+            self.notify("Privacy mode is on: turn it off (F9) to reveal.", markup=False)
+            return
+        if self.ctx is None or self.revealed:
+            return
+        self._audit_reveal()
+
+    @work(thread=True, exclusive=True, group="case-reveal", exit_on_error=False)
+    def _audit_reveal(self) -> None:
+        self.store.audit_event("field.revealed", self.case_id, fields=list(REVEALED_FIELDS))
+        self.post_message(self.Revealed())
+
+    @on(Revealed)
+    def _revealed(self, _message: Revealed) -> None:
+        self.revealed = True
+        self._filled.discard("summary")
+        self.show_tab("summary")
+        self._fill("summary")
+        self.refresh_bindings()
+        self.set_timer(REVEAL_SECONDS, self._remask, name="remask")
+
+    def _remask(self) -> None:
+        if self.revealed:
+            self.revealed = False
+            self._filled.discard("summary")
+            self._fill("summary")
+            self.refresh_bindings()
+
+    def resume_point(self) -> tuple[str, Any]:
+        """Where to come back to after a lock: this case, this tab."""
+        return ("case", (self.case_id, self.query_one(TabbedContent).active or "summary"))
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Commands for the palette."""
+        commands: list[tuple[str, str, Callable[[], Any]]] = [
+            (f"Case: {title} tab", f"Show the {title.lower()} tab", partial(self.show_tab, key))
+            for key, title in TABS
+        ]
+        commands += [
+            ("Case: Reveal safe contact", "Show masked details (audited)", self.action_reveal),
+            ("Case: Back", "Back to the list", self.action_back),
+            ("Case: Reload", "Read the case again", self.action_reload),
+        ]
+        return commands
