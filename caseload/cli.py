@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from caseload import paths
+from caseload.cli_export import add_parser as add_export_parser
+from caseload.cli_export import cmd_export
 from caseload.clock import today_local
 from caseload.config import Config, ConfigError, load_config
 from caseload.domain.enums import Role
@@ -83,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path)
     s.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     s.add_argument("--worker", help="worker for spreadsheet rows with no known worker (default: you)")
+
+    add_export_parser(sub)
 
     sub.add_parser("tui", help="open the app (same as no command)")
     return p
@@ -196,8 +200,10 @@ def cmd_demo(args: argparse.Namespace, store_dir: Path) -> int:
     out.print(f"Demo passphrase: {DEMO_PASSPHRASE}", markup=False)
     if args.export_bundle:
         from caseload.cli_bundle import export_bundle
+        from caseload.demo import slot_user
 
-        with Store.open(store_dir, DEMO_PASSPHRASE) as store:
+        # The whole caseload: signed in as the demo supervisor (the demo IDVA sees only her own cases).
+        with Store.open(store_dir, DEMO_PASSPHRASE, slot_user(store_dir, Role.SUPERVISOR)) as store:
             n = export_bundle(store, args.export_bundle)
         out.print(f"Wrote {n:,} records to {args.export_bundle}.", markup=False)
     if args.no_open:
@@ -267,5 +273,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "due": cmd_due,
     "import": cmd_import,
+    "export": cmd_export,
     "tui": cmd_tui,
 }

@@ -11,7 +11,7 @@ from typing import Any
 from caseload.domain import victims_code
 from caseload.domain.enums import Channel, Role
 from caseload.domain.model import RECORD_KEYS, Case, User, VictimUpdate
-from caseload.store import keys
+from caseload.store import admin, keys
 from caseload.store.store import Store
 from caseload.synthetic.generator import SyntheticCaseload, generate
 
@@ -64,6 +64,27 @@ def demo_user(sc: SyntheticCaseload) -> User:
     return max(idvas, key=lambda u: (open_counts.get(u.id, 0), u.name))
 
 
+def demo_colleagues(sc: SyntheticCaseload) -> list[User]:
+    """Colleagues who also get a demo key slot (same passphrase): the Drive case manager with the most open
+    cases, then a supervisor. Sign in as them with ``--user NAME`` to see the store as that role."""
+    open_counts: dict[str, int] = {}
+    for c in sc.cases:
+        if c.closed_on is None:
+            open_counts[c.worker_id] = open_counts.get(c.worker_id, 0) + 1
+    out: list[User] = []
+    for role in (Role.DRIVE, Role.SUPERVISOR):
+        candidates = [u for u in sc.users if u.role is role]
+        if candidates:
+            out.append(max(candidates, key=lambda u: (open_counts.get(u.id, 0), u.name)))
+    return out
+
+
+def slot_user(store_dir: Path, role: Role) -> str | None:
+    """The name of the first key slot with ``role`` (e.g. the demo supervisor), or None."""
+    found = keys.read_keys(store_dir / "keys.json")
+    return next((s.user for s in found.slots if s.role == role.value), None)
+
+
 def build_demo(
     store_dir: Path,
     cases: int,
@@ -92,6 +113,11 @@ def build_demo(
             event="demo.generated",
         )
         store.set_setting("demo", f"cases={cases};seed={seed};today={today.isoformat()}")
+        colleagues = demo_colleagues(sc)  # Drive first: once a supervisor has a slot, only she may add users
+        for n, colleague in enumerate(colleagues, start=1):
+            admin.add_user(store, colleague.name, colleague.role, DEMO_PASSPHRASE, kdf=kdf or keys.KdfParams())
+            if progress:
+                progress("Adding demo colleagues' key slots", n, len(colleagues))
     finally:
         store.lock()
     (store_dir / DEMO_MARKER).write_text("synthetic demo store: no real data\n", encoding="utf-8")

@@ -25,3 +25,11 @@ def store(store_dir: Path) -> Iterator[Store]:
     s = Store.create(store_dir, "A. Worker", Role.IDVA, PASSPHRASE, kdf=FLOOR)
     yield s
     s.lock()
+
+
+@pytest.fixture
+def supervisor_store(store_dir: Path) -> Iterator[Store]:
+    """A store signed in as a supervisor: reads see every case (an IDVA sees only her own cases)."""
+    s = Store.create(store_dir, "S. Supervisor", Role.SUPERVISOR, PASSPHRASE, kdf=FLOOR)
+    yield s
+    s.lock()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from caseload.store.errors import StoreTooNew
-from caseload.store.schema import metadata
+from caseload.store.schema import audit_table, metadata, settings_table, shares_table
 
 Migration = Callable[[sa.Connection], None]
 
@@ -20,7 +20,16 @@ def _v1_initial(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
-MIGRATIONS: tuple[tuple[int, Migration], ...] = ((1, _v1_initial),)
+def _v4_shares_and_audit_anchor(conn: sa.Connection) -> None:
+    """Version 4: ``case_shares`` (cases shared with a user who is not their worker); an existing audit chain
+    is marked for anchoring (its head is recorded at the next unlock, when the audit key is at hand)."""
+    shares_table.create(conn, checkfirst=True)
+    if conn.execute(sa.select(sa.func.count()).select_from(audit_table)).scalar_one():
+        conn.execute(settings_table.delete().where(settings_table.c.key == "audit_anchor_pending"))
+        conn.execute(settings_table.insert().values(key="audit_anchor_pending", value="1"))
+
+
+MIGRATIONS: tuple[tuple[int, Migration], ...] = ((1, _v1_initial), (4, _v4_shares_and_audit_anchor))
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from caseload.domain.casefile import CaseFile
+from caseload.domain.enums import Role
 from caseload.domain.model import (
     Case,
     CaseLink,
@@ -35,6 +36,7 @@ from caseload.domain.model import (
     User,
     VictimUpdate,
 )
+from caseload.store.access import Access
 from caseload.store.schema import table_for
 
 T = TypeVar("T")
@@ -84,13 +86,20 @@ class CaseRow:
 
 
 class Queries:
-    """Read side of the Store. Relies on ``reading()`` from the Store."""
+    """Read side of the Store. Relies on ``reading()`` and ``_access()`` from the Store: every read is
+    limited to what the signed-in user's role may see (see :mod:`caseload.store.access`)."""
 
     def reading(self) -> contextlib.AbstractContextManager[sa.Connection]:  # pragma: no cover - overridden
         """A serialised read connection."""
         raise NotImplementedError
 
-    def _select(self, record_type: type[T], where: Any = None, order: Any = None) -> list[T]:
+    def _access(self, conn: sa.Connection) -> Access:  # pragma: no cover - overridden
+        """What the signed-in user may read."""
+        raise NotImplementedError
+
+    def _select(
+        self, record_type: type[T], where: Any = None, order: Any = None, *, with_linked: bool = False
+    ) -> list[T]:
         rt = table_for(record_type)
         q = sa.select(rt.table)
         if where is not None:
@@ -98,15 +107,19 @@ class Queries:
         if order is not None:
             q = q.order_by(order)
         with self.reading() as conn:
-            return [rt.from_tuple(r) for r in conn.execute(q)]
+            access = self._access(conn)
+            scope = access.where(record_type, with_linked=with_linked)
+            if scope is not None:
+                q = q.where(scope)
+            return access.redact_all([rt.from_tuple(r) for r in conn.execute(q)], conn)
 
     def all(self, record_type: type[T]) -> list[T]:
         """Every record of a type."""
         return self._select(record_type)
 
     def get(self, record_type: type[T], record_id: str) -> T | None:
-        """One record by id."""
-        found = self._select(record_type, table_for(record_type).table.c.id == record_id)
+        """One record by id (a case linked to one of yours comes back with level-3 fields blanked)."""
+        found = self._select(record_type, table_for(record_type).table.c.id == record_id, with_linked=True)
         return found[0] if found else None
 
     def users(self) -> list[User]:
@@ -127,7 +140,14 @@ class Queries:
         """Cases joined with the subject's name and postcode and the worker's name (for lists)."""
         ct, pt, ut = table_for(Case).table, table_for(Person).table, table_for(User).table
         q = (
-            sa.select(ct, pt.c.given_name, pt.c.family_name, pt.c.postcode, ut.c.name.label("worker_name"))
+            sa.select(
+                ct,
+                pt.c.given_name,
+                pt.c.family_name,
+                pt.c.postcode,
+                pt.c.role.label("subject_role"),
+                ut.c.name.label("worker_name"),
+            )
             .join(pt, pt.c.id == ct.c.subject_id)
             .join(ut, ut.c.id == ct.c.worker_id, isouter=True)
             .order_by(ct.c.reference)
@@ -138,11 +158,16 @@ class Queries:
             q = q.where(ct.c.closed_on.is_(None))
         rt = table_for(Case)
         with self.reading() as conn:
+            access = self._access(conn)
+            scope = access.case_filter(ct.c.id)
+            if scope is not None:
+                q = q.where(scope)
+            hide = access.role is Role.DRIVE
             return [
                 CaseRow(
                     rt.from_row(r._mapping),
-                    f"{r.given_name} {r.family_name}".strip(),
-                    r.postcode or "",
+                    "" if hide and r.subject_role == "victim" else f"{r.given_name} {r.family_name}".strip(),
+                    "" if hide and r.subject_role == "victim" else r.postcode or "",
                     r.worker_name or "",
                 )
                 for r in conn.execute(q)
@@ -178,11 +203,15 @@ class Queries:
         if case_ids is not None:
             conds.append(ct.c.id.in_(case_ids))
         with self.reading() as conn:
+            access = self._access(conn)
+            scope = access.case_filter(ct.c.id)
+            if scope is not None:
+                conds.append(scope)
             cases = _rows(conn, Case, sa.and_(*conds) if conds else None)
             if not cases:
                 return []
             wanted = {c.id for c in cases}
-            everything = worker_id is None and not open_only and case_ids is None
+            everything = worker_id is None and not open_only and case_ids is None and scope is None
             subset = None if everything else wanted
             active = {c.id for c in cases if c.is_open} if for_due else subset
             grouped: dict[str, dict[str, list[Any]]] = {}
@@ -208,7 +237,7 @@ class Queries:
                 person_ids.update(p.person_id for p in ps)
             for ls in (*links_p.values(), *links_v.values()):
                 person_ids.update(x.victim_person_id for x in ls)
-            people = {p.id: p for p in _filtered(conn, Person, "id", person_ids)}
+            people = {p.id: access.redact(p) for p in _filtered(conn, Person, "id", person_ids)}
         out: list[CaseFile] = []
         for case in sorted(cases, key=lambda c: c.reference):
             cid = case.id
@@ -246,6 +275,9 @@ class Queries:
         if worker_id is not None:
             q = q.where(ct.c.worker_id == worker_id)
         with self.reading() as conn:
+            scope = self._access(conn).case_filter(ct.c.id)
+            if scope is not None:
+                q = q.where(scope)
             return {r[0]: r[1] for r in conn.execute(q)}
 
     def open_updates_due(self, on: date) -> list[VictimUpdate]:

@@ -189,6 +189,18 @@ audit_table = sa.Table(
     column("mac", sa.Text(), Level.OPERATIONAL, nullable=False),
 )
 
+# A case shared with a user who is not its worker (see caseload.store.access). Added by migration 4.
+shares_table = sa.Table(
+    "case_shares",
+    metadata,
+    column("id", sa.Text(), Level.OPERATIONAL, primary_key=True),
+    column("case_id", sa.Text(), Level.OPERATIONAL, nullable=False, index=True),
+    column("user_id", sa.Text(), Level.OPERATIONAL, nullable=False, index=True),
+    column("granted_by", sa.Text(), Level.OPERATIONAL, nullable=False),
+    column("granted_at", sa.Text(), Level.OPERATIONAL, nullable=False),
+    sa.UniqueConstraint("case_id", "user_id", name="uq_case_shares_case_user"),
+)
+
 # Indexes for the typical queries.
 _t = {rt.table.name: rt.table for rt in TABLES.values()}
 for _name, _table in _t.items():

@@ -22,7 +22,7 @@ from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import Role
 from caseload.domain.ids import new_id
 from caseload.domain.model import RECORD_KEYS, Case, Person, User
-from caseload.store import audit, keys
+from caseload.store import audit, keys, rekeying
 from caseload.store.engine import cipher_pages_failing, make_engine, verify_database
 from caseload.store.errors import (
     ConflictError,
@@ -35,6 +35,7 @@ from caseload.store.fileio import PRIVATE_FILE, make_private_dir
 from caseload.store.lockfile import StoreLock
 from caseload.store.migrations import migrate
 from caseload.store.queries import Queries
+from caseload.store.roles import RoleMixin, recording_failures
 from caseload.store.schema import TABLES, settings_table, table_for
 
 R = TypeVar("R")
@@ -83,7 +84,7 @@ def store_exists(store_dir: Path) -> bool:
     return paths.keys_path(store_dir).exists() or paths.db_path(store_dir).exists()
 
 
-class Store(Queries):
+class Store(RoleMixin, Queries):
     """An unlocked store. Not constructed directly: use :meth:`create` or :meth:`open`."""
 
     def __init__(
@@ -105,6 +106,7 @@ class Store(Queries):
         self._mutex = mutex
         self.user_name = slot.user
         self.role = Role(slot.role)
+        self._access_cache = None
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
@@ -174,8 +176,13 @@ class Store(Queries):
         background instead, so a large store unlocks quickly); every page read is still HMAC-checked."""
         if not store_exists(store_dir):
             raise StoreNotFound(f"No store in {store_dir}. Run 'caseload init' first.")
+        if rekeying.pending_path(store_dir).exists():
+            with StoreLock(paths.lock_path(store_dir)):
+                rekeying.settle(store_dir, passphrase, user)
         keyfile = keys.read_keys(paths.keys_path(store_dir))
-        slot, data_key = keys.unlock(keyfile, passphrase, user)
+        named = keyfile.slot_for(user) if user else None
+        with recording_failures(store_dir, named.user if named else ("(unknown user)" if user else None)):
+            slot, data_key = keys.unlock(keyfile, passphrase, user)
         db = paths.db_path(store_dir)
         if not db.exists():
             keys.zero(data_key)
@@ -187,7 +194,10 @@ class Store(Queries):
                 verify_database(db, data_key)
             store = cls(store_dir, keyfile, slot, data_key, lock)
             migrate(store.engine)
+            store._after_unlock()
         except BaseException:
+            with contextlib.suppress(NameError):
+                store._dispose()
             keys.zero(data_key)
             lock.release()
             raise
@@ -416,11 +426,6 @@ class Store(Queries):
                 raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # type: ignore[union-attr]
             finally:
                 raw.close()
-
-    def audit_entries(self, case_id: str | None = None, limit: int = 500) -> list[audit.AuditEntry]:
-        """Recent audit entries, newest first."""
-        with self.reading() as conn:
-            return audit.entries(conn, case_id, limit)
 
     # --- reads (see Queries for the rest) ---------------------------------------------------------
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from caseload.cli_bundle import export_bundle, store_records
 from caseload.cli_import import run_import
-from caseload.demo import DEMO_PASSPHRASE, build_demo
+from caseload.demo import DEMO_PASSPHRASE, build_demo, slot_user
 from caseload.domain.enums import Role
 from caseload.store.store import Store
 from tests.conftest import FLOOR, PASSPHRASE
@@ -31,7 +31,8 @@ def _consoles() -> tuple[Console, Console]:
 def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[object]]]:
     base = tmp_path_factory.mktemp("demo")
     build_demo(base / "store", 60, 3, TODAY, kdf=FLOOR)
-    with Store.open(base / "store", DEMO_PASSPHRASE) as store:
+    # The demo supervisor sees the whole caseload (the demo IDVA only her own cases).
+    with Store.open(base / "store", DEMO_PASSPHRASE, slot_user(base / "store", Role.SUPERVISOR)) as store:
         bundle = base / "caseload-bundle.json"
         export_bundle(store, bundle)
         records = store_records(store)

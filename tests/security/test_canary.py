@@ -42,7 +42,8 @@ def test_every_record_type_has_level3_text_planted() -> None:
 def test_no_canary_on_disk_after_full_lifecycle(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     tmp_before = set(Path(tempfile.gettempdir()).iterdir())
-    store = Store.create(store_dir, "A. Worker", Role.IDVA, PASSPHRASE, kdf=FLOOR)
+    # A supervisor, so every planted record is read back (an IDVA sees only her own cases).
+    store = Store.create(store_dir, "S. Supervisor", Role.SUPERVISOR, PASSPHRASE, kdf=FLOOR)
     records = one_of_each(CANARY)
     store.bulk_insert({RECORD_KEYS[t]: [r] for t, r in records.items()})
     # While open (WAL holds the writes), nothing readable either.

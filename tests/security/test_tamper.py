@@ -23,7 +23,7 @@ def _fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
     return {
         p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
         for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != ".lock"
+        if p.is_file() and p.name not in (".lock", "unlock-failures.json")
     }
 
 
@@ -47,6 +47,9 @@ def test_wrong_passphrase(filled: Path) -> None:
         Store.open(filled, PASSPHRASE + "x")
     assert str(info.value) == "Wrong passphrase."
     assert _fingerprint(filled) == before
+    # The failure is counted beside the store (no passphrase in it) for the next unlock to audit.
+    counter = (filled / "unlock-failures.json").read_bytes()
+    assert b'"count": 1' in counter and PASSPHRASE.encode() not in counter
 
 
 def test_keys_file_edited(filled: Path) -> None:

@@ -87,7 +87,8 @@ def test_change_passphrase_needs_old(store: Store) -> None:
         store.change_passphrase("not it at all", "a brand new passphrase")
 
 
-def test_stale_write_refused(store: Store) -> None:
+def test_stale_write_refused(supervisor_store: Store) -> None:
+    store = supervisor_store  # the person is on no case: only a supervisor sees it
     person = sample(Person, "x")
     store.insert(person)
     first = store.update(replace(person, given_name="First"))
@@ -98,7 +99,8 @@ def test_stale_write_refused(store: Store) -> None:
     assert got is not None and got.given_name == "First" and got.version == 2
 
 
-def test_bulk_insert_is_all_or_nothing(store: Store) -> None:
+def test_bulk_insert_is_all_or_nothing(supervisor_store: Store) -> None:
+    store = supervisor_store  # sees every record, so "nothing written" is a real check
     records = one_of_each("X")
     good = {RECORD_KEYS[t]: [r] for t, r in records.items()}
     contact = records[Contact]
@@ -108,7 +110,8 @@ def test_bulk_insert_is_all_or_nothing(store: Store) -> None:
     assert store.cases() == [] and store.all(Person) == []
 
 
-def test_fault_mid_bulk_insert_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fault_mid_bulk_insert_rolls_back(supervisor_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = supervisor_store
     records = one_of_each("X")
     calls = {"n": 0}
 
@@ -123,7 +126,8 @@ def test_fault_mid_bulk_insert_rolls_back(store: Store, monkeypatch: pytest.Monk
     assert store.check().ok
 
 
-def test_casefile_roundtrip(store: Store) -> None:
+def test_casefile_roundtrip(supervisor_store: Store) -> None:
+    store = supervisor_store  # the case's worker is another user: only a supervisor sees it
     records = one_of_each("X")
     store.bulk_insert({RECORD_KEYS[t]: [r] for t, r in records.items()})
     cf = store.casefile(records[Case].id)
@@ -149,8 +153,9 @@ def test_migrations_apply_in_order_once(store: Store) -> None:
         seen.append(2)
         conn.exec_driver_sql("CREATE TABLE extra_v2 (id TEXT)")
 
-    steps = (*migrations.MIGRATIONS, (2, v2))
-    assert migrations.migrate(store.engine, steps) == [2]
+    nxt = migrations.LATEST + 1
+    steps = (*migrations.MIGRATIONS, (nxt, v2))
+    assert migrations.migrate(store.engine, steps) == [nxt]
     assert migrations.migrate(store.engine, steps) == []
     assert seen == [2]
 
