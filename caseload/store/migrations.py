@@ -7,6 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from caseload.store.errors import StoreTooNew
+from caseload.store.ledger import create_ledger
 from caseload.store.schema import audit_table, metadata, settings_table, shares_table
 
 Migration = Callable[[sa.Connection], None]
@@ -20,6 +21,11 @@ def _v1_initial(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
+def _v2_export_ledger(conn: sa.Connection) -> None:
+    """Version 2: ``export_ledger`` (R9: unrounded cells of past anonymised exports)."""
+    create_ledger(conn)
+
+
 def _v4_shares_and_audit_anchor(conn: sa.Connection) -> None:
     """Version 4: ``case_shares`` (cases shared with a user who is not their worker); an existing audit chain
     is marked for anchoring (its head is recorded at the next unlock, when the audit key is at hand)."""
@@ -29,7 +35,11 @@ def _v4_shares_and_audit_anchor(conn: sa.Connection) -> None:
         conn.execute(settings_table.insert().values(key="audit_anchor_pending", value="1"))
 
 
-MIGRATIONS: tuple[tuple[int, Migration], ...] = ((1, _v1_initial), (4, _v4_shares_and_audit_anchor))
+MIGRATIONS: tuple[tuple[int, Migration], ...] = (
+    (1, _v1_initial),
+    (2, _v2_export_ledger),
+    (4, _v4_shares_and_audit_anchor),
+)
 LATEST = MIGRATIONS[-1][0]
 
 
