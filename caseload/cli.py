@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from caseload import paths
+from caseload import cli_admin, paths
 from caseload.cli_export import add_parser as add_export_parser
 from caseload.cli_export import cmd_export
 from caseload.clock import today_local
@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--worker", help="worker for spreadsheet rows with no known worker (default: you)")
 
     add_export_parser(sub)
+
+    cli_admin.add_parsers(sub)
 
     sub.add_parser("tui", help="open the app (same as no command)")
     return p
@@ -275,4 +277,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "import": cmd_import,
     "export": cmd_export,
     "tui": cmd_tui,
+    "passwd": cli_admin.cmd_passwd,
+    "user": cli_admin.cmd_user,
+    "rekey": cli_admin.cmd_rekey,
+    "backup": cli_admin.cmd_backup,
+    "restore": cli_admin.cmd_restore,
+    "retention": cli_admin.cmd_retention,
 }

@@ -30,7 +30,7 @@ import typing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -124,7 +124,7 @@ class Access:
         mine = sa.or_(ct.c.worker_id == self.user_id, ct.c.id.in_(shared))
         return sa.select(ct.c.id).where(ct.c.kind == _OWN_KIND[self.role].value, mine)
 
-    def linked_cases(self) -> sa.CompoundSelect[Unpack[tuple[Any, ...]]]:
+    def linked_cases(self) -> sa.CompoundSelect[*tuple[Any, ...]]:
         """SELECT of the ids of cases on the other side of a link from an own case."""
         lt = table_for(CaseLink).table
         own = self.own_cases()
@@ -164,7 +164,7 @@ class Access:
             return t.c.id.in_(self._people())
         return sa.false()  # an unknown record type: nothing, until someone decides
 
-    def _people(self) -> sa.CompoundSelect[Unpack[tuple[Any, ...]]]:
+    def _people(self) -> sa.CompoundSelect[*tuple[Any, ...]]:
         ct, pt, lt = table_for(Case).table, table_for(Party).table, table_for(CaseLink).table
         own = self.own_cases()
         return sa.union(

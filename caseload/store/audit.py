@@ -152,6 +152,8 @@ def append(
         head is not None and last is not None and head == (int(last.seq), str(last.mac))
     )
     seq = 1 if last is None else int(last.seq) + 1
+    if not consistent and head is not None and head[0] >= seq:
+        seq = head[0] + 1  # never reuse the seq of a removed entry: the gap stays visible where it is
     prev = GENESIS if last is None else str(last.mac)
     at = (now or datetime.now(UTC)).isoformat()
     detail_text = json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":"))
