@@ -7,7 +7,8 @@ retention review in :mod:`admin_retention`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,18 @@ class UserInfo:
     has_slot: bool
     active: bool
     team: str
+
+
+@contextlib.contextmanager
+def _keys_write() -> Iterator[None]:
+    """A keys-file write that fails (disk full, I/O error) becomes a clear message; the transaction it runs
+    in rolls back and the old keys file stays (it is replaced atomically)."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreError(
+            f"The keys file could not be written ({exc.strerror or exc}); nothing was changed."
+        ) from None
 
 
 def require_admin(store: Store, what: str) -> None:
@@ -83,7 +96,7 @@ def add_user(
     user = existing or User(id=new_id(), name=name, role=role, team=team)
     new_keys = replace(store._keys, slots=(*store._keys.slots, slot))
     rt = table_for(User)
-    with store.transaction() as conn:
+    with _keys_write(), store.transaction() as conn:
         if existing is None:
             conn.execute(rt.table.insert().values(rt.to_row(user)))
         elif not existing.active:
@@ -108,7 +121,7 @@ def remove_user(store: Store, name: str) -> keys.KeySlot:
     new_keys = replace(store._keys, slots=remaining)
     record = _user_record(store, slot.user)
     rt = table_for(User)
-    with store.transaction() as conn:
+    with _keys_write(), store.transaction() as conn:
         if record is not None:
             conn.execute(rt.table.update().where(rt.table.c.id == record.id).values(active=False))
         detail = {"user_id": record.id if record else "", "role": slot.role, "slot": slot.id}
@@ -122,7 +135,8 @@ def change_passphrase(store: Store, old: str, new: str) -> None:
     """Rewrap the signed-in user's slot under a new passphrase (audited; other slots untouched)."""
     if old == new:
         raise StoreError("The new passphrase is the same as the old one.")
-    store.change_passphrase(old, new)
+    with _keys_write():
+        store.change_passphrase(old, new)
 
 
 def rekey(
@@ -174,7 +188,7 @@ def rekey(
     with store.transaction() as conn:
         audit.pin_key(conn, store._audit_key)
         audit.append(conn, store._audit_key, store.user_name, "store.rekey_started", None, {"slots": len(slots)})
-    with store._mutex:
+    with _keys_write(), store._mutex:
         raw = store.engine.raw_connection()
         try:
             rekeying.rekey_database(raw.driver_connection, store.store_dir, new_keys, new_key)
