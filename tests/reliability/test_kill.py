@@ -1,7 +1,8 @@
 """Kill harness: SIGKILL a writer (saves, imports, passphrase changes, backups, rekeys) at random points; then
 the store opens, every integrity check passes, every acknowledged commit is present and nothing is half-applied.
 
-CI runs ``KILLS_CI`` kills (two stores × half each); ``-m slow`` runs ``KILLS_SLOW``.
+CI runs ``KILLS_CI`` kills (two stores × half each, about 90 s). The slow variant (``KILLS_SLOW`` = 1,000 kills,
+about 30 min) runs when ``CASELOAD_KILLS`` is set: ``CASELOAD_KILLS=1000 pytest -m slow tests/reliability``.
 """
 
 from __future__ import annotations
@@ -129,7 +130,11 @@ def test_kill_harness_ci(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("CASELOAD_KILLS"), reason="about 30 min: set CASELOAD_KILLS=1000 (or another count) to run"
+)
 def test_kill_harness_slow(tmp_path: Path) -> None:
-    result = _run(tmp_path, KILLS_SLOW, 1234)
+    kills = int(os.environ.get("CASELOAD_KILLS", KILLS_SLOW))
+    result = _run(tmp_path, kills, 1234)
     print(f"\nkill harness: {result['kills']} kills in {result['seconds']:.1f} s")
-    assert result["kills"] >= KILLS_SLOW
+    assert result["kills"] >= kills
