@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from caseload.documents.marac import write_referral
 from caseload.domain import workflow
 from caseload.domain.contact_safety import contact_warnings
 from caseload.domain.dash import QUESTIONS
@@ -35,7 +38,7 @@ from caseload.store.store import Store
 from tests.unit.store.casework_helpers import answers, referral_form
 
 
-def test_referral_to_closure_and_reopening(store: Store) -> None:
+def test_referral_to_closure_and_reopening(store: Store, tmp_path: Path) -> None:
     # referral → case
     created = store.create_victim_case(referral_form())
     case = created.case
@@ -87,6 +90,12 @@ def test_referral_to_closure_and_reopening(store: Store) -> None:
     assert document.dash_score == 15
     rebuilt = store.marac_document(referral.id)
     assert rebuilt.dash_answers == document.dash_answers and rebuilt.feared == "Exemplar Person"
+    written = write_referral(rebuilt, tmp_path, "html", today=date(2026, 12, 10))
+    page = written.read_text(encoding="utf-8")
+    words = {DashAnswer.YES: "Yes", DashAnswer.NO: "No", DashAnswer.NOT_KNOWN: "Not known"}
+    for n, (question, answer) in enumerate(zip(QUESTIONS, answers(15), strict=True), 1):
+        assert f"<tr><td>{n}</td><td>{html.escape(question)}</td><td>{words[answer]}</td></tr>" in page
+    assert "Testina" not in written.name and case.reference not in written.name
 
     # MARAC listing + action → safety-plan item; another item added by hand
     listing = store.record_marac_listing(
