@@ -27,13 +27,18 @@ from textual.worker import Worker, WorkerState
 
 from caseload.clock import today_local
 from caseload.config import Config
+from caseload.domain.enums import Role
 from caseload.idle import Clocks, IdleWatch, SystemClocks
+from caseload.screens.case_view import CaseScreen
 from caseload.screens.lock import BlankScreen
 from caseload.screens.unlock import UnlockScreen
 from caseload.store.errors import DatabaseDamaged, StoreError
 from caseload.store.store import Store
 
 IDLE_TICK_S = 1.0
+PUSHED = frozenset({"export"})
+"""Main screens shown on top of Today (they close back to it)."""
+SUPERVISOR_ONLY = frozenset({"export"})
 WRONG_BEFORE_DELAY = 5
 MAX_DELAY_S = 300.0
 
@@ -65,6 +70,7 @@ class CaseloadApp(App[int]):
         Binding("question_mark", "help", "Help", id="app.help_q", show=False),
         Binding("1", "go('today')", "Today", id="app.today", tooltip="Due and overdue work"),
         Binding("2", "go('cases')", "Cases", id="app.cases", tooltip="Every case you may see"),
+        Binding("4", "go('export')", "Export", id="app.export", tooltip="Anonymised partnership summary (supervisors)"),
         Binding("ctrl+z", "suspend_lock", show=False, id="app.suspend", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
@@ -94,6 +100,8 @@ class CaseloadApp(App[int]):
         self.retry_after = 0.0
         self.lock_reason = ""
         self.lock_notice = ""
+        self.data_revision = 0
+        self._case_screen: CaseScreen | None = None
 
     # --- start, unlock, lock ---------------------------------------------------------------------------
 
@@ -129,19 +137,38 @@ class CaseloadApp(App[int]):
 
     def _enter(self, store: Store) -> None:
         """The store is open: show where the user was (Today by default)."""
-        from caseload.screens.case_view import CaseScreen
-
         self.store = store
         self.lock_notice = ""
         self.idle.reset()
         self._verify_pages(store)
         point, self.resume = self.resume, ResumePoint()
+        first = "today" if point.main in PUSHED else point.main
         if len(self.screen_stack) > 1:
-            self.switch_screen(self.main_screen(point.main))
+            self.switch_screen(self.main_screen(first))
         else:
+            self.push_screen(self.main_screen(first))
+        if point.main in PUSHED and self.check_action("go", (point.main,)):
             self.push_screen(self.main_screen(point.main))
         if point.case_id is not None:
-            self.push_screen(CaseScreen(store, point.case_id, tab=point.tab))
+            self.open_case(point.case_id, point.tab)
+
+    def open_case(self, case_id: str, tab: str | None = None) -> None:
+        """Show a case. One case view is built once and reused (building eight tabs costs more than the
+        case's data); the lock throws it away with everything it showed."""
+        if self.store is None:
+            return
+        if self._case_screen is None:
+            self._case_screen = CaseScreen(self.store, case_id, tab)
+            self.install_screen(self._case_screen, name="case")
+        elif self._case_screen in self.screen_stack:
+            return
+        else:
+            self._case_screen.show_case(self.store, case_id, tab)
+        self.push_screen("case")
+
+    def bump_revision(self) -> None:
+        """Something was written: lists reload when they are shown again."""
+        self.data_revision += 1
 
     class PagesDamaged(Message):
         """The background page check found damage; ``text`` is safe to show."""
@@ -177,15 +204,23 @@ class CaseloadApp(App[int]):
         assert self.store is not None
         if name == "cases":
             return CaseListScreen(self.store)
+        if name == "export":
+            from caseload.screens.export import ExportScreen
+
+            return ExportScreen(self.store, self.config)
         return TodayScreen(self.store)
 
     def action_go(self, where: str) -> None:
-        """Go to a main screen (Today, Cases), closing any case view on top."""
+        """Go to a main screen (Today, Cases; Export on top of Today), closing any case view on top."""
         if self.store is None:
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(self.main_screen(where))
+        if where in PUSHED:
+            self.switch_screen(self.main_screen("today"))
+            self.push_screen(self.main_screen(where))
+        else:
+            self.switch_screen(self.main_screen(where))
 
     def _resume_point(self) -> ResumePoint:
         main, case_id, tab = "today", None, None
@@ -211,6 +246,11 @@ class CaseloadApp(App[int]):
         self.clear_notifications()
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if self._case_screen is not None:
+            case_screen, self._case_screen = self._case_screen, None
+            case_screen.wipe()
+            self.uninstall_screen("case")
+            case_screen.remove()
         self.push_screen(UnlockScreen(self.config))
 
     @property
@@ -272,7 +312,11 @@ class CaseloadApp(App[int]):
         """Show the privacy binding that applies; navigation only when unlocked."""
         if action == "privacy":
             return bool(parameters and parameters[0]) != self.privacy
-        return not (action in ("go", "help", "lock") and self.locked)
+        if action in ("go", "help", "lock") and self.locked:
+            return False
+        if action == "go" and parameters and parameters[0] in SUPERVISOR_ONLY:
+            return self.store is not None and self.store.role is Role.SUPERVISOR
+        return True
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
@@ -287,6 +331,9 @@ class CaseloadApp(App[int]):
         if not self.locked:
             yield SystemCommand("Go: Today", "Due and overdue work", lambda: self.action_go("today"))
             yield SystemCommand("Go: Cases", "Every case you may see", lambda: self.action_go("cases"))
+            if self.check_action("go", ("export",)):
+                yield SystemCommand("Export: Partnership summary", "Anonymised summary for a partnership meeting",
+                                    lambda: self.action_go("export"))
             yield SystemCommand("App: Lock", "Lock the store now", self.action_lock)
             yield SystemCommand("App: Quick exit", "Blank the screen and lock", self.action_quick_exit)
             label = "App: Privacy mode off" if self.privacy else "App: Privacy mode on"

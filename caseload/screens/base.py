@@ -37,3 +37,15 @@ class CaseloadModal(ModalScreen[R]):
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
         forward_worker_error(self, event)
+
+
+def open_case(screen: Screen[Any], case_id: str, tab: str | None = None) -> None:
+    """Ask the app to show a case (it keeps one case view and reuses it: opening a case is then cheap)."""
+    opener = getattr(screen.app, "open_case", None)
+    if callable(opener):
+        opener(case_id, tab)
+
+
+def data_revision(screen: Screen[Any]) -> int:
+    """The app's data revision: bumped by every write, so lists reload only when something changed."""
+    return int(getattr(screen.app, "data_revision", 0))

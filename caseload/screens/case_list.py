@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from caseload.domain.due import due_items
 from caseload.domain.enums import CaseKind, RiskLevel, Role
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadScreen
+from caseload.screens.base import CaseloadScreen, data_revision, open_case
 from caseload.store.queries import CaseRow
 from caseload.store.store import Store
 from caseload.widgets.privacy import level3
@@ -149,6 +149,7 @@ class CaseListScreen(CaseloadScreen[None]):
         self.sort_by = "reference"
         self.sort_reverse = False
         self._workers: list[str] = []
+        self._revision = -1
 
     def compose(self) -> ComposeResult:
         """Summary line, filter box, table, footer."""
@@ -167,12 +168,16 @@ class CaseListScreen(CaseloadScreen[None]):
         self._load()
 
     def on_screen_resume(self) -> None:
-        """Back from a case: reload (edits show without a restart)."""
-        if self.rows:
+        """Back from a case: reload if anything was written (edits show without a restart)."""
+        if self.rows and self._revision != data_revision(self):
             self._load()
 
-    @work(thread=True, exclusive=True, group="cases", exit_on_error=False)
     def _load(self) -> None:
+        self._revision = data_revision(self)
+        self._load_rows()
+
+    @work(thread=True, exclusive=True, group="cases", exit_on_error=False)
+    def _load_rows(self) -> None:
         self.post_message(self.Loaded(self.store.case_rows()))
 
     @work(thread=True, exclusive=True, group="cases-overdue", exit_on_error=False)
@@ -300,13 +305,10 @@ class CaseListScreen(CaseloadScreen[None]):
 
     def action_open_case(self) -> None:
         """Open the case under the cursor."""
-        from caseload.screens.case_view import CaseScreen
-
         table = self.query_one(DataTable)
         if not self.shown or table.row_count == 0:
             return
-        row = self.shown[table.cursor_row]
-        self.app.push_screen(CaseScreen(self.store, row.row.case.id))
+        open_case(self, self.shown[table.cursor_row].row.case.id)
 
     def resume_point(self) -> tuple[str, Any]:
         """Where to come back to after a lock."""

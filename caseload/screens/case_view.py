@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
 
 from caseload.domain.due import case_due_items, rank
@@ -104,42 +105,69 @@ class CaseScreen(CaseloadScreen[None]):
         self.ctx: tabs.CaseContext | None = None
         self.revealed = False
         self._filled: set[str] = set()
+        self._mounted: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        """Header line, tabs, footer."""
+        """Header line, empty tabs (each fills the first time it is shown), footer."""
         yield Static(Text("Loading case…"), id="case-header")
         with TabbedContent(initial=self.first_tab, id="case-tabs"):
             for key, title in TABS:
-                with TabPane(title, id=key):
-                    yield from self._pane(key)
+                yield TabPane(title, id=key)
         yield Footer()
 
-    def _pane(self, key: str) -> ComposeResult:
+    @staticmethod
+    def _pane(key: str) -> list[Widget]:
+        """The widgets of one tab."""
         if key == "summary":
-            with VerticalScroll():
-                yield Static(id="summary-text")
-        elif key == "risk":
-            yield Static(id="risk-caption")
-            yield Sparkline([], id="risk-spark")
-            yield DataTable(id="risk-table", cursor_type="row")
-            yield Static(id="marac-text")
-        elif key == "orders":
-            yield DataTable(id="orders-table", cursor_type="row")
-            yield Static(Text("Criminal-justice milestones", style="bold"), classes="caption")
-            yield DataTable(id="milestones-table", cursor_type="row")
-        else:
-            if key in ("plan", "contacts"):
-                yield Static(id=f"{key}-text")
-            yield DataTable(id=f"{key}-table", cursor_type="row")
+            return [VerticalScroll(Static(id="summary-text", classes="case-text"))]
+        if key == "risk":
+            return [Static(id="risk-caption", classes="case-text"), Sparkline([], id="risk-spark"),
+                    DataTable(id="risk-table", cursor_type="row"), Static(id="marac-text", classes="case-text")]
+        if key == "orders":
+            return [DataTable(id="orders-table", cursor_type="row"),
+                    Static(Text("Criminal-justice milestones", style="bold"), classes="caption"),
+                    DataTable(id="milestones-table", cursor_type="row")]
+        widgets: list[Widget] = [Static(id=f"{key}-text", classes="case-text")] if key in ("plan", "contacts") else []
+        return [*widgets, DataTable(id=f"{key}-table", cursor_type="row")]
+
+    async def _mount_pane(self, key: str) -> None:
+        """Mount a tab's widgets on first use (a case view opens faster with one tab built, not eight)."""
+        if key in self._mounted:
+            return
+        self._mounted.add(key)
+        await self.query_one(f"#{key}", TabPane).mount_all(self._pane(key))
+        for table_key in ("orders", "milestones") if key == "orders" else (key,):
+            if table_key in COLUMNS:
+                table = self.query_one(f"#{table_key}-table", DataTable)
+                for n, col in enumerate(COLUMNS[table_key]):
+                    table.add_column(col, key=str(n))
 
     def on_mount(self) -> None:
-        """Columns, privacy watch, load."""
-        for key, cols in COLUMNS.items():
-            table = self.query_one(f"#{key}-table", DataTable)
-            for n, col in enumerate(cols):
-                table.add_column(col, key=str(n))
+        """Privacy watch, load."""
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self._load()
+
+    def show_case(self, store: Store, case_id: str, tab: str | None = None) -> None:
+        """Reuse this (already built) view for another case: wipe what the last case put on screen first,
+        then load. Called by the app before it pushes the screen again."""
+        self.store = store
+        self.case_id = case_id
+        self.wipe()
+        self.query_one(TabbedContent).active = tab if tab in dict(TABS) else "summary"
+        self._load()
+
+    def wipe(self) -> None:
+        """Forget the case and blank every widget that showed it."""
+        self.ctx = None
+        self.revealed = False
+        self._filled.clear()
+        self.query_one("#case-header", Static).update(Text("Loading case…"))
+        for table in self.query(DataTable):
+            table.clear()
+        for static in self.query(".case-text").results(Static):
+            static.update("")
+        for spark in self.query(Sparkline):
+            spark.data = []
 
     def _today(self) -> date:
         today: Callable[[], date] = getattr(self.app, "today", date.today)
@@ -150,7 +178,7 @@ class CaseScreen(CaseloadScreen[None]):
         self.post_message(self.Loaded(load_case(self.store, self.case_id, self._today())))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    async def _loaded(self, message: Loaded) -> None:
         if message.ctx is None:
             self.notify("That case is not available.", severity="warning", markup=False)
             self.app.pop_screen()
@@ -158,7 +186,8 @@ class CaseScreen(CaseloadScreen[None]):
         self.ctx = message.ctx
         self._filled.clear()
         self._render_header()
-        self._fill(self.query_one(TabbedContent).active or "summary")
+        await self._fill(self.query_one(TabbedContent).active or "summary")
+        self.refresh_bindings()
 
     @property
     def privacy(self) -> bool:
@@ -174,19 +203,20 @@ class CaseScreen(CaseloadScreen[None]):
             self.revealed = False
         self._filled.clear()
         self._render_header()
-        self._fill(self.query_one(TabbedContent).active or "summary")
+        self.call_later(self._fill, self.query_one(TabbedContent).active or "summary")
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
-            self._fill(event.pane.id)
+            await self._fill(event.pane.id)
 
-    def _fill(self, key: str) -> None:
+    async def _fill(self, key: str) -> None:
         """Fill one tab from the loaded case (once per load / privacy change)."""
         ctx = self.ctx
         if ctx is None or key in self._filled:
             return
         self._filled.add(key)
+        await self._mount_pane(key)
         p = self.privacy
         if key == "summary":
             self.query_one("#summary-text", Static).update(tabs.summary(ctx, p, self.revealed))
@@ -261,19 +291,19 @@ class CaseScreen(CaseloadScreen[None]):
         self.post_message(self.Revealed())
 
     @on(Revealed)
-    def _revealed(self, _message: Revealed) -> None:
+    async def _revealed(self, _message: Revealed) -> None:
         self.revealed = True
         self._filled.discard("summary")
         self.show_tab("summary")
-        self._fill("summary")
+        await self._fill("summary")
         self.refresh_bindings()
         self.set_timer(REVEAL_SECONDS, self._remask, name="remask")
 
-    def _remask(self) -> None:
+    async def _remask(self) -> None:
         if self.revealed:
             self.revealed = False
             self._filled.discard("summary")
-            self._fill("summary")
+            await self._fill("summary")
             self.refresh_bindings()
 
     def resume_point(self) -> tuple[str, Any]:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from caseload.domain.due import DueItem, due_items
 from caseload.domain.enums import RiskLevel, Role
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadScreen
+from caseload.screens.base import CaseloadScreen, data_revision, open_case
 from caseload.store.store import Store
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import RISK_SHORT, risk_text
@@ -37,6 +37,11 @@ class TodayData:
     open_by_risk: dict[RiskLevel, int]
     worker: str
     role: Role
+
+
+def _due(d: date, on: date) -> str:
+    """``21 Jul``, with the year when it is not this year (``21 Jul 24``)."""
+    return f"{d.day} {d:%b}" + (f" {d:%y}" if d.year != on.year else "")
 
 
 def section_of(item: DueItem) -> str:
@@ -77,6 +82,8 @@ class TodayScreen(CaseloadScreen[None]):
         super().__init__()
         self.store = store
         self.data: TodayData | None = None
+        self._revision = -1
+        self._width = 56
 
     def compose(self) -> ComposeResult:
         """Header, summary, the due table, footer."""
@@ -88,16 +95,35 @@ class TodayScreen(CaseloadScreen[None]):
     def on_mount(self) -> None:
         """Columns, privacy watch, first load."""
         table = self.query_one(DataTable)
-        for label, key, width in (("Risk", "risk", 4), ("Case", "ref", 17), ("Name", "name", 26),
-                                  ("What", "what", 56), ("Due", "due", 6), ("Late", "late", 10)):
-            table.add_column(label, key=key, width=width)
+        self._add_columns(table)
         table.focus()
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self.reload()
 
+    def _what_width(self) -> int:
+        """The reason column takes what the fixed columns leave (at least 30)."""
+        fixed = sum(w for _, _, w in FIXED_COLUMNS) + 2 * (len(FIXED_COLUMNS) + 1) + 2
+        return max(30, self.app.size.width - fixed)
+
+    def _add_columns(self, table: DataTable[Any]) -> None:
+        self._width = self._what_width()
+        for label, key, width in FIXED_COLUMNS[:3]:
+            table.add_column(label, key=key, width=width)
+        table.add_column("What", key="what", width=self._width)
+        for label, key, width in FIXED_COLUMNS[3:]:
+            table.add_column(label, key=key, width=width)
+
+    def on_resize(self) -> None:
+        """Fit the reason column to the new width."""
+        if self._what_width() != self._width and self.data is not None:
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            self._add_columns(table)
+            self._show()
+
     def on_screen_resume(self) -> None:
-        """Coming back from a case: recompute (edits show without a restart)."""
-        if self.data is not None:
+        """Coming back from a case: recompute if anything was written (edits show without a restart)."""
+        if self.data is not None and self._revision != data_revision(self):
             self.reload()
 
     def action_reload(self) -> None:
@@ -106,6 +132,7 @@ class TodayScreen(CaseloadScreen[None]):
 
     def reload(self) -> None:
         """Load in a worker."""
+        self._revision = data_revision(self)
         on: Callable[[], date] = getattr(self.app, "today", date.today)
         self._load(on())
 
@@ -153,7 +180,8 @@ class TodayScreen(CaseloadScreen[None]):
             grouped[section_of(item)].append((n, item))
         for key, title in SECTIONS:
             rows = grouped[key]
-            table.add_row(Text("──"), Text(f"{title} ({len(rows)})", style="bold"), "", "", "", "", key=f"s:{key}")
+            table.add_row(Text("──"), Text("──"), Text(f"{title} ({len(rows)})", style="bold"), "", "", "",
+                          key=f"s:{key}")
             for n, item in rows:
                 late = f"{item.days_overdue} d late" if item.days_overdue > 0 else ""
                 if item.days_overdue == 0:
@@ -162,8 +190,8 @@ class TodayScreen(CaseloadScreen[None]):
                     risk_text(item.risk),
                     Text(item.case_reference),
                     Text(level3(data.names.get(item.case_id, ""), privacy, 26)),
-                    Text(one_line(item.reason, 56)),
-                    Text(f"{item.due_on.day} {item.due_on:%b}"),
+                    Text(one_line(item.reason, self._width)),
+                    Text(_due(item.due_on, data.on)),
                     Text(late),
                     key=f"i:{n}",
                 )
@@ -188,11 +216,9 @@ class TodayScreen(CaseloadScreen[None]):
 
     def action_open_case(self) -> None:
         """Open the case on the tab that resolves the item."""
-        from caseload.screens.case_view import CaseScreen
-
         item = self.selected_item()
         if item is not None:
-            self.app.push_screen(CaseScreen(self.store, item.case_id, tab=item.tab))
+            open_case(self, item.case_id, item.tab)
 
     def resume_point(self) -> tuple[str, Any]:
         """Where to come back to after a lock."""
@@ -207,3 +233,5 @@ class TodayScreen(CaseloadScreen[None]):
 
 
 RISK_ORDER = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.STANDARD)
+FIXED_COLUMNS = (("Risk", "risk", 4), ("Case", "ref", 11), ("Name", "name", 26), ("Due", "due", 9),
+                 ("Late", "late", 10))

@@ -366,3 +366,33 @@ async def test_worker_error_becomes_a_notification(canary_store) -> None:  # typ
         notes = [n.message for n in app._notifications]
         assert any("did not work" in m for m in notes)
         assert not any(CANARY in m for m in notes)
+
+
+async def test_export_is_for_supervisors_and_closes_back_to_today(tmp_path: Path) -> None:
+    from caseload.domain.enums import Role
+    from caseload.screens.export import ExportScreen
+
+    idva_dir, sup_dir = tmp_path / "idva", tmp_path / "sup"
+    make_canary_store(idva_dir)
+    make_canary_store(sup_dir, role=Role.SUPERVISOR)
+    app = new_app(idva_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await pilot.press("4")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TodayScreen)
+        assert "Export: Partnership summary" not in [c.title for c in app.get_system_commands(app.screen)]
+    app = new_app(sup_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await pilot.press("4")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+l")  # lock on the export screen, unlock back onto it
+        await settle(pilot, app)
+        await unlock(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TodayScreen)

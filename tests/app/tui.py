@@ -27,18 +27,19 @@ CANARY = "CANARYTUI"
 SIZE = (150, 45)
 
 
-def make_canary_store(store_dir: Path, canary: str = CANARY, **case_overrides: Any) -> dict[type, Any]:
+def make_canary_store(store_dir: Path, canary: str = CANARY, role: Role = Role.IDVA,
+                      **case_overrides: Any) -> dict[type, Any]:
     """A store whose one case (every record type, canaries in every level-3/F text field) belongs to the
     signed-in IDVA, "A. Worker"."""
     records = one_of_each(canary)
-    me = dataclasses.replace(records[User], name="A. Worker", role=Role.IDVA)
+    me = dataclasses.replace(records[User], name="A. Worker", role=role)
     records[User] = me
     records[Person] = dataclasses.replace(records[Person], postcode="ZZ99 9ZZ")
     records[Case] = dataclasses.replace(
         records[Case], reference="C-2026-0001", worker_id=me.id, closed_on=None, status="active_support",
         **case_overrides,
     )
-    s = Store.create(store_dir, "A. Worker", Role.IDVA, PASSPHRASE, kdf=FLOOR, first_user=me)
+    s = Store.create(store_dir, "A. Worker", role, PASSPHRASE, kdf=FLOOR, first_user=me)
     s.bulk_insert({RECORD_KEYS[t]: [r] for t, r in records.items() if t is not User})
     s.lock()
     return records

@@ -1,0 +1,85 @@
+"""SVG snapshots of the main layouts, with a frozen clock and a seeded demo caseload.
+
+Update after a deliberate layout change with ``pytest tests/snapshots --snapshot-update`` and look at the
+report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from caseload.app import make_app
+from caseload.config import Config
+from caseload.demo import DEMO_PASSPHRASE, build_demo
+from caseload.store.keys import KdfParams
+from caseload.store.store import Store
+
+TODAY = date(2026, 12, 4)
+SIZE = (130, 40)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    store_dir = tmp_path_factory.mktemp("snap") / "demo"
+    build_demo(store_dir, 60, 7, TODAY, kdf=KdfParams())
+    yield store_dir
+
+
+def _app(store_dir: Path, unlocked: bool = True) -> Any:
+    store = Store.open(store_dir, DEMO_PASSPHRASE, verify=False) if unlocked else None
+    return make_app(Config(store_dir=store_dir), store=store, today=lambda: TODAY)
+
+
+async def _settle(pilot: Any) -> None:
+    """Wait until no worker runs, every posted message is handled and animations are done."""
+    for _ in range(6):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def test_today(snap_compare: Any, demo_dir: Path) -> None:
+    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=_settle)
+
+
+def test_case_list(snap_compare: Any, demo_dir: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+
+    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
+
+
+def test_case_view_summary(snap_compare: Any, demo_dir: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+
+    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
+
+
+def test_case_view_risk_in_privacy_mode(snap_compare: Any, demo_dir: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("right", "f9")
+        await _settle(pilot)
+
+    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
+
+
+def test_lock_screen(snap_compare: Any, demo_dir: Path) -> None:
+    assert snap_compare(_app(demo_dir, unlocked=False), terminal_size=SIZE, run_before=_settle)
