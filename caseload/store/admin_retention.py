@@ -33,6 +33,7 @@ from caseload.domain.schedules import retention
 from caseload.store import audit
 from caseload.store.errors import StoreError
 from caseload.store.queries import PER_CASE
+from caseload.store.review import approvals_table
 from caseload.store.schema import shares_table, table_for
 
 if TYPE_CHECKING:
@@ -123,6 +124,7 @@ def _delete_cases(conn: sa.Connection, ids: list[str], counts: dict[str, int]) -
         tbl = t[rtype]
         _delete(conn, tbl, sa.or_(tbl.c.perpetrator_case_id.in_(ids), tbl.c.victim_case_id.in_(ids)), counts)
     _delete(conn, shares_table, shares_table.c.case_id.in_(ids), counts)
+    _delete(conn, approvals_table, approvals_table.c.case_id.in_(ids), counts)
     _delete(conn, ct, ct.c.id.in_(ids), counts)
     used = {
         str(r[0])

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from caseload.store.errors import StoreTooNew
 from caseload.store.ledger import create_ledger
+from caseload.store.review import create_approvals
 from caseload.store.schema import audit_table, metadata, settings_table, shares_table
 
 Migration = Callable[[sa.Connection], None]
@@ -35,10 +36,16 @@ def _v4_shares_and_audit_anchor(conn: sa.Connection) -> None:
         conn.execute(settings_table.insert().values(key="audit_anchor_pending", value="1"))
 
 
+def _v5_closure_approvals(conn: sa.Connection) -> None:
+    """Version 5: ``closure_approvals`` (a supervisor's approval of a case's closure)."""
+    create_approvals(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, _v1_initial),
     (2, _v2_export_ledger),
     (4, _v4_shares_and_audit_anchor),
+    (5, _v5_closure_approvals),
 )
 LATEST = MIGRATIONS[-1][0]
 
