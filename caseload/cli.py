@@ -200,6 +200,9 @@ def cmd_demo(args: argparse.Namespace, store_dir: Path) -> int:
             markup=False,
         )
     out.print(f"Demo passphrase: {DEMO_PASSPHRASE}", markup=False)
+    others = _demo_slots(store_dir)
+    if others:
+        out.print(f"Same passphrase, other roles (type the name in the user field): {others}", markup=False)
     if args.export_bundle:
         from caseload.cli_bundle import export_bundle
         from caseload.demo import slot_user
@@ -211,6 +214,17 @@ def cmd_demo(args: argparse.Namespace, store_dir: Path) -> int:
     if args.no_open:
         return EXIT_OK
     return _run_tui(_config(args, store_dir))
+
+
+def _demo_slots(store_dir: Path) -> str:
+    """"A. Manager (drive), A. Supervisor (supervisor)": the demo's other key slots."""
+    from caseload.store import keys
+
+    try:
+        found = keys.read_keys(paths.keys_path(store_dir))
+    except StoreError:
+        return ""
+    return ", ".join(f"{s.user} ({s.role})" for s in found.slots[1:])
 
 
 def cmd_check(args: argparse.Namespace, store_dir: Path) -> int:
