@@ -19,7 +19,7 @@ from caseload.screens.lock import BlankScreen
 from caseload.screens.today import TodayScreen
 from caseload.screens.unlock import UnlockScreen
 from caseload.store.store import Store
-from tests.app.tui import CANARY, SIZE, make_canary_store, new_app, screen_text, settle, unlock
+from tests.app.tui import CANARY, SIZE, make_canary_store, new_app, open_first_case, screen_text, settle, unlock
 from tests.conftest import PASSPHRASE
 
 
@@ -150,10 +150,7 @@ async def test_tab_switching_with_arrows(canary_store) -> None:  # type: ignore[
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, app)
-        await pilot.press("2")
-        await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await open_first_case(pilot, app)
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "summary"
         seen = []
@@ -176,10 +173,7 @@ async def test_reveal_is_audited_and_masks_until_then(canary_store) -> None:  # 
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, app)
-        await pilot.press("2")
-        await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await open_first_case(pilot, app)
         text = screen_text(app)
         assert address not in text and code_word not in text
         assert "●●●●●" in text
@@ -268,10 +262,7 @@ async def test_idle_lock_and_suspend_with_injected_clock(canary_store) -> None: 
     app = new_app(store_dir, clocks=clocks)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, app)
-        await pilot.press("2")
-        await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await open_first_case(pilot, app)
         await pilot.press("right", "right", "right")  # contacts tab
         await pilot.pause()
         _tick(app, clocks, 299)
@@ -330,10 +321,7 @@ async def test_palette_lists_area_actions_without_screenshot(canary_store) -> No
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, app)
-        await pilot.press("2")
-        await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await open_first_case(pilot, app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Go: Today" in titles and "Case: Reveal safe contact" in titles and "App: Lock" in titles
         assert all(": " in t for t in titles)

@@ -66,6 +66,18 @@ async def unlock(pilot: Any, app: CaseloadApp, passphrase: str = PASSPHRASE) -> 
     await settle(pilot, app)
 
 
+async def keys(pilot: Any, app: App[Any], *pressed: str) -> None:
+    """Press keys one at a time, letting the app settle (workers, messages) after each."""
+    for key in pressed:
+        await pilot.press(key)
+        await settle(pilot, app)
+
+
+async def open_first_case(pilot: Any, app: App[Any]) -> None:
+    """Cases (2), then open the first case (enter)."""
+    await keys(pilot, app, "2", "enter")
+
+
 def segments(app: App[Any]) -> list[Segment]:
     """The segments the terminal would receive for the whole screen (modals over their background)."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)

@@ -44,41 +44,29 @@ async def _settle(pilot: Any) -> None:
     await pilot.pause()
 
 
-def test_today(snap_compare: Any, demo_dir: Path) -> None:
-    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=_settle)
+def _after(*pressed: str) -> Any:
+    """A ``run_before`` that settles, then presses each key and settles again."""
 
-
-def test_case_list(snap_compare: Any, demo_dir: Path) -> None:
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)
-        await pilot.press("2")
-        await _settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await _settle(pilot)
 
-    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
-
-
-def test_case_view_summary(snap_compare: Any, demo_dir: Path) -> None:
-    async def run_before(pilot: Any) -> None:
-        await _settle(pilot)
-        await pilot.press("2")
-        await _settle(pilot)
-        await pilot.press("enter")
-        await _settle(pilot)
-
-    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
+    return run_before
 
 
-def test_case_view_risk_in_privacy_mode(snap_compare: Any, demo_dir: Path) -> None:
-    async def run_before(pilot: Any) -> None:
-        await _settle(pilot)
-        await pilot.press("2")
-        await _settle(pilot)
-        await pilot.press("enter")
-        await _settle(pilot)
-        await pilot.press("right", "f9")
-        await _settle(pilot)
-
-    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=run_before)
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param((), id="today"),
+        pytest.param(("2",), id="case_list"),
+        pytest.param(("2", "enter"), id="case_view_summary"),
+        pytest.param(("2", "enter", "right", "f9"), id="case_view_risk_in_privacy_mode"),
+    ],
+)
+def test_layout(snap_compare: Any, demo_dir: Path, keys: tuple[str, ...]) -> None:
+    assert snap_compare(_app(demo_dir), terminal_size=SIZE, run_before=_after(*keys))
 
 
 def test_lock_screen(snap_compare: Any, demo_dir: Path) -> None:
