@@ -50,13 +50,13 @@ COLUMNS: tuple[tuple[str, str, Figure | None], ...] = (
     ("Role", "role", None),
     ("Open", "open", Figure.OPEN),
     ("New 12m", "new", Figure.NEW_12M),
-    ("New per month", "spark", Figure.NEW_12M),
+    ("New/month", "spark", Figure.NEW_12M),
     ("Contacts late", "contacts", Figure.OVERDUE_CONTACTS),
     ("Updates late", "updates", Figure.UPDATES_LATE),
     ("DASH late", "dash", Figure.DASH_OVERDUE),
-    ("High w/o plan", "plan", Figure.HIGH_NO_PLAN),
+    ("High no plan", "plan", Figure.HIGH_NO_PLAN),
     ("Days→1st (n)", "first", Figure.FIRST_ATTEMPT),
-    ("No contact 30d+", "quiet", Figure.NO_CONTACT_30),
+    ("No contact 30d", "quiet", Figure.NO_CONTACT_30),
 )
 
 
