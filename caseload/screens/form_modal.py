@@ -56,11 +56,12 @@ class FormModal(CaseloadModal[R]):
             self.result = result
 
     class Failed(Message):
-        """A load or save was refused; ``text`` is safe to show."""
+        """A load or save was refused; ``text`` is safe to show, ``error`` the store's refusal if any."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, error: StoreError | None = None) -> None:
             super().__init__()
             self.text = text
+            self.error = error
 
     def __init__(self, store: Store, today: date) -> None:
         super().__init__(classes="tall" if self.TALL else None)
@@ -102,6 +103,10 @@ class FormModal(CaseloadModal[R]):
 
     def show_privacy(self, privacy: bool) -> None:
         """UI: re-render level-3 text shown outside inputs when privacy mode changes."""
+
+    def show_refusal(self, text: str, error: StoreError | None) -> None:
+        """UI: the store refused a save (default: say why in the message line)."""
+        self.say(text, error=True)
 
     # --- the frame -------------------------------------------------------------------------------------
 
@@ -187,7 +192,7 @@ class FormModal(CaseloadModal[R]):
         try:
             result = self.write(payload)
         except StoreError as exc:
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(str(exc), exc))
         except Exception as exc:  # the store rolled back: say so, without details
             self.post_message(self.Failed(f"That did not work ({type(exc).__name__}); nothing was changed."))
         else:
@@ -206,7 +211,7 @@ class FormModal(CaseloadModal[R]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.busy = False
-        self.say(message.text, error=True)
+        self.show_refusal(message.text, message.error)
 
     def action_cancel(self) -> None:
         """Close: with nothing when nothing was saved (a save still running is left to finish first)."""
