@@ -36,9 +36,9 @@ from caseload.store.errors import DatabaseDamaged, StoreError
 from caseload.store.store import Store
 
 IDLE_TICK_S = 1.0
-PUSHED = frozenset({"export"})
+PUSHED = frozenset({"export", "settings"})
 """Main screens shown on top of Today (they close back to it)."""
-SUPERVISOR_ONLY = frozenset({"export"})
+SUPERVISOR_ONLY = frozenset({"export", "review"})
 WRONG_BEFORE_DELAY = 5
 MAX_DELAY_S = 300.0
 
@@ -70,6 +70,7 @@ class CaseloadApp(App[int]):
         Binding("question_mark", "help", "Help", id="app.help_q", show=False),
         Binding("1", "go('today')", "Today", id="app.today", tooltip="Due and overdue work"),
         Binding("2", "go('cases')", "Cases", id="app.cases", tooltip="Every case you may see"),
+        Binding("3", "go('review')", "Review", id="app.review", tooltip="Caseload review per worker (supervisors)"),
         Binding("4", "go('export')", "Export", id="app.export", tooltip="Anonymised partnership summary (supervisors)"),
         Binding("ctrl+z", "suspend_lock", show=False, id="app.suspend", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
@@ -208,6 +209,14 @@ class CaseloadApp(App[int]):
             from caseload.screens.export import ExportScreen
 
             return ExportScreen(self.store, self.config)
+        if name == "review":
+            from caseload.screens.review import ReviewScreen
+
+            return ReviewScreen(self.store)
+        if name == "settings":
+            from caseload.screens.settings import SettingsScreen
+
+            return SettingsScreen(self.store, self.config)
         return TodayScreen(self.store)
 
     def action_go(self, where: str) -> None:
@@ -331,6 +340,11 @@ class CaseloadApp(App[int]):
         if not self.locked:
             yield SystemCommand("Go: Today", "Due and overdue work", lambda: self.action_go("today"))
             yield SystemCommand("Go: Cases", "Every case you may see", lambda: self.action_go("cases"))
+            yield SystemCommand("Settings: Passphrase, users, backup, retention", "Store administration",
+                                lambda: self.action_go("settings"))
+            if self.check_action("go", ("review",)):
+                yield SystemCommand("Review: Caseload review", "Figures per worker, drill down, approve closures",
+                                    lambda: self.action_go("review"))
             if self.check_action("go", ("export",)):
                 yield SystemCommand("Export: Partnership summary", "Anonymised summary for a partnership meeting",
                                     lambda: self.action_go("export"))

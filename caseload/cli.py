@@ -146,12 +146,13 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def open_store(args: argparse.Namespace, store_dir: Path) -> Store:
-    """Unlock the store with the passphrase from file, environment or prompt."""
+def open_store(args: argparse.Namespace, store_dir: Path, *, verify: bool = True) -> Store:
+    """Unlock the store with the passphrase from file, environment or prompt. ``verify=False`` (read-only
+    commands) skips the whole-file page check at open; every page read is still HMAC-checked."""
     if not store_exists(store_dir):
         raise CliError(f"No store in {store_dir}. Run 'caseload init' (or 'caseload demo') first.")
     passphrase = get_passphrase(args.passphrase_file)
-    return Store.open(store_dir, passphrase, args.user)
+    return Store.open(store_dir, passphrase, args.user, verify=verify)
 
 
 def _config(args: argparse.Namespace, store_dir: Path) -> Config:
@@ -250,7 +251,7 @@ def cmd_due(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload due."""
     from caseload.cli_due import run_due
 
-    store = open_store(args, store_dir)
+    store = open_store(args, store_dir, verify=False)
     try:
         return run_due(store, args, out)
     finally:

@@ -15,7 +15,7 @@ EVERYWHERE = (
     ("ctrl+l", "Lock"),
     ("f9", "Privacy mode on / off (hides every identifying field)"),
     ("ctrl+p", "Command palette: every action as \"Area: Action\""),
-    ("1 / 2 / 4", "Today / Cases / Export (supervisors)"),
+    ("1 / 2 / 3 / 4", "Today / Cases / Review and Export (supervisors)"),
     ("f1 or ?", "This help"),
 )
 

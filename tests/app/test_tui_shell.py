@@ -384,3 +384,30 @@ async def test_export_is_for_supervisors_and_closes_back_to_today(tmp_path: Path
         await pilot.press("escape")
         await settle(pilot, app)
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_review_on_key_3_for_supervisors_and_settings_from_the_palette(tmp_path: Path) -> None:
+    from caseload.domain.enums import Role
+    from caseload.screens.review import ReviewScreen
+    from caseload.screens.settings import SettingsScreen
+
+    make_canary_store(tmp_path / "sup", role=Role.SUPERVISOR)
+    make_canary_store(tmp_path / "idva")
+    app = new_app(tmp_path / "idva")
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TodayScreen)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Review: Caseload review" not in commands
+        commands["Settings: Passphrase, users, backup, retention"].callback()
+        await settle(pilot, app)
+        assert isinstance(app.screen, SettingsScreen)
+    app = new_app(tmp_path / "sup")
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "A. Worker" in screen_text(app)
