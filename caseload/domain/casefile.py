@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from caseload.domain.drive import BehaviourReview, DriveReferral, DriveSession, InterventionAction
 from caseload.domain.model import (
     Case,
     CaseLink,
@@ -57,6 +58,10 @@ class CaseFile:
     updates: tuple[VictimUpdate, ...] = ()
     drive_info: tuple[DriveInfo, ...] = ()
     outcomes: tuple[OutcomeSnapshot, ...] = ()
+    drive_referrals: tuple[DriveReferral, ...] = ()
+    interventions: tuple[InterventionAction, ...] = ()
+    sessions: tuple[DriveSession, ...] = ()
+    behaviour_reviews: tuple[BehaviourReview, ...] = ()
 
     @property
     def latest_dash(self) -> DashAssessment | None:

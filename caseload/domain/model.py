@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from caseload.domain.drive import BehaviourReview, DriveReferral, DriveSession, InterventionAction
 from caseload.domain.enums import (
     AbuseType,
     AgeBand,
@@ -395,6 +396,10 @@ RECORD_TYPES: tuple[type, ...] = (
     VictimUpdate,
     DriveInfo,
     OutcomeSnapshot,
+    DriveReferral,
+    InterventionAction,
+    DriveSession,
+    BehaviourReview,
 )
 
 
@@ -420,5 +425,9 @@ RECORD_KEYS: dict[type, str] = {
     VictimUpdate: "updates",
     DriveInfo: "drive_info",
     OutcomeSnapshot: "outcomes",
+    DriveReferral: "drive_referrals",
+    InterventionAction: "interventions",
+    DriveSession: "sessions",
+    BehaviourReview: "behaviour_reviews",
 }
 """Plural name of each record type: the store's table name and the import bundle's key."""

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from caseload.domain import model
+from caseload.domain import drive, model
 from caseload.domain.levels import LEVEL_KEY, Level
 from caseload.importing.errors import CodecError, safe_label
 
@@ -45,6 +45,10 @@ SECTIONS: dict[str, type] = {
     "updates": model.VictimUpdate,
     "drive_info": model.DriveInfo,
     "outcomes": model.OutcomeSnapshot,
+    "drive_referrals": drive.DriveReferral,
+    "interventions": drive.InterventionAction,
+    "sessions": drive.DriveSession,
+    "behaviour_reviews": drive.BehaviourReview,
 }
 """Record list name → record type, in insertion order (users and people before the cases that name them)."""
 

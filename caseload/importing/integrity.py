@@ -33,6 +33,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("drive_info", "perpetrator_case_id"): ("cases",),
     ("drive_info", "victim_case_id"): ("cases",),
     ("drive_info", "author_id"): (USERS,),
+    ("sessions", "worker_id"): (USERS,),
+    ("behaviour_reviews", "reviewer_id"): (USERS,),
     **{
         (name, "case_id"): ("cases",)
         for name, rtype in SECTIONS.items()

@@ -55,6 +55,10 @@ _ORDER_BY = {
     "contacts": "at",
     "updates": "due_on",
     "outcomes": "taken_on",
+    "drive_referrals": "received_on",
+    "interventions": "created_on",
+    "sessions": "held_on",
+    "behaviour_reviews": "reviewed_on",
 }
 
 

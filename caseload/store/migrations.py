@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from caseload.store.casework_drive import create_drive_tables
 from caseload.store.errors import StoreTooNew
 from caseload.store.ledger import create_ledger
 from caseload.store.review import create_approvals
@@ -41,11 +42,17 @@ def _v5_closure_approvals(conn: sa.Connection) -> None:
     create_approvals(conn)
 
 
+def _v6_drive_tables(conn: sa.Connection) -> None:
+    """Version 6: Drive referrals, intervention actions, sessions and behaviour reviews."""
+    create_drive_tables(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, _v1_initial),
     (2, _v2_export_ledger),
     (4, _v4_shares_and_audit_anchor),
     (5, _v5_closure_approvals),
+    (6, _v6_drive_tables),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from caseload.domain.casefile import CaseFile
+from caseload.domain.drive import DRIVE_RECORDS, BehaviourReview, DriveReferral, DriveSession, InterventionAction
 from caseload.domain.enums import Role
 from caseload.domain.model import (
     Case,
@@ -56,6 +57,7 @@ PER_CASE: tuple[tuple[type, str], ...] = (
     (Contact, "contacts"),
     (VictimUpdate, "updates"),
     (OutcomeSnapshot, "outcomes"),
+    *DRIVE_RECORDS,
 )
 
 _DATE_FIELD = {
@@ -72,6 +74,10 @@ _DATE_FIELD = {
     Referral: "received_on",
     DriveInfo: "learned_on",
     OrderBreach: "occurred_on",
+    DriveReferral: "received_on",
+    InterventionAction: "created_on",
+    DriveSession: "held_on",
+    BehaviourReview: "reviewed_on",
 }
 
 
@@ -286,7 +292,7 @@ class Queries:
         return self._select(VictimUpdate, sa.and_(t.c.told_on.is_(None), t.c.due_on <= on.isoformat()))
 
 
-_NOT_FOR_DUE = frozenset({Party, Child, OutcomeSnapshot})
+_NOT_FOR_DUE = frozenset({Party, Child, OutcomeSnapshot, *(t for t, _ in DRIVE_RECORDS)})
 _CLOSED_TOO = frozenset({VictimUpdate, CjsMilestone})
 
 

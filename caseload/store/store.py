@@ -24,6 +24,7 @@ from caseload.domain.ids import new_id
 from caseload.domain.model import RECORD_KEYS, Case, Person, User
 from caseload.store import audit, keys, rekeying
 from caseload.store.casework import CaseworkMixin
+from caseload.store.casework_drive import DriveMixin
 from caseload.store.engine import cipher_pages_failing, make_engine, verify_database
 from caseload.store.errors import (
     ConflictError,
@@ -85,7 +86,7 @@ def store_exists(store_dir: Path) -> bool:
     return paths.keys_path(store_dir).exists() or paths.db_path(store_dir).exists()
 
 
-class Store(RoleMixin, Queries, CaseworkMixin):
+class Store(RoleMixin, Queries, CaseworkMixin, DriveMixin):
     """An unlocked store. Not constructed directly: use :meth:`create` or :meth:`open`."""
 
     def __init__(

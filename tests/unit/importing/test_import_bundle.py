@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseload.domain import model
+from caseload.domain import drive, model
 from caseload.domain.enums import (
     CaseKind,
     Channel,
@@ -184,6 +184,34 @@ def sample_records() -> dict[str, list[Any]]:
                 stage="intake",
                 risk_level=RiskLevel.HIGH,
                 dash_score=15,
+            )
+        ],
+        "drive_referrals": [
+            drive.DriveReferral(id=new_id(), case_id=pc.id, received_on=D, route=drive.ReferralRoute.PANEL)
+        ],
+        "interventions": [
+            drive.InterventionAction(
+                id=new_id(),
+                case_id=pc.id,
+                strand=drive.Strand.DISRUPTION,
+                agency=drive.Agency.PROBATION,
+                action="a",
+                created_on=D,
+            )
+        ],
+        "sessions": [
+            drive.DriveSession(
+                id=new_id(), case_id=pc.id, held_on=D, outcome=drive.SessionOutcome.ATTENDED, worker_id=dm.id
+            )
+        ],
+        "behaviour_reviews": [
+            drive.BehaviourReview(
+                id=new_id(),
+                case_id=pc.id,
+                reviewed_on=D,
+                stage=drive.ReviewStage.INTAKE,
+                reviewer_id=dm.id,
+                present=(drive.BehaviourType.PHYSICAL,),
             )
         ],
     }
@@ -481,7 +509,7 @@ def test_bundle_without_users_leaves_worker_ids_to_the_store() -> None:
     plan = parse(as_doc(records))
     assert plan.ok
     assert plan.warnings == (
-        "the bundle holds no users: 6 worker, assessor and author ids are not checked here "
+        "the bundle holds no users: 8 worker, assessor and author ids are not checked here "
         "and must name users already in the store",
     )
     records = sample_records()
@@ -489,6 +517,8 @@ def test_bundle_without_users_leaves_worker_ids_to_the_store() -> None:
     assert reasons(parse(as_doc(records))) == [
         "cases, row 2, worker_id: refers to no record in users in this bundle",
         "drive_info, row 1, author_id: refers to no record in users in this bundle",
+        "sessions, row 1, worker_id: refers to no record in users in this bundle",
+        "behaviour_reviews, row 1, reviewer_id: refers to no record in users in this bundle",
     ]
 
 
