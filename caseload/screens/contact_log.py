@@ -64,6 +64,12 @@ OUTCOMES: tuple[tuple[ContactOutcome, str, str], ...] = (
     (ContactOutcome.REPLIED, "r", "replied"),
     (ContactOutcome.MET, "m", "met"),
 )
+LETTERS: dict[str, tuple[str, str]] = {
+    key: (field, value.value)
+    for field, choices in (("kind", KINDS), ("channel", CHANNELS), ("outcome", OUTCOMES))
+    for value, key, _label in choices
+}
+"""Each choice letter → (field, value)."""
 TWO_WAY = (ContactOutcome.SPOKE, ContactOutcome.MET, ContactOutcome.REPLIED)
 TIME_WARNINGS = frozenset(
     {WarningKind.OUTSIDE_SAFE_DAYS, WarningKind.OUTSIDE_SAFE_TIMES, WarningKind.SAFE_TIMES_UNREADABLE}
@@ -199,12 +205,14 @@ class MinutesInput(Input):
     """The minutes: digits only; a letter goes on to the form (it picks a choice) instead of being refused."""
 
     async def _on_key(self, event: events.Key) -> None:
-        """A letter is not for this box: leave it and replay the key on the modal (where it picks a choice)."""
+        """A letter is not for this box: it picks a choice on the form at once (in typing order), and the
+        cursor leaves the box."""
         if event.character and event.character.isalpha():
             event.prevent_default()
             event.stop()
-            self.screen.set_focus(None)
-            self.app.simulate_key(event.key)
+            screen = self.screen
+            if isinstance(screen, ContactLogModal):
+                screen.letter(event.character.lower())
 
 
 class ContactLogModal(CaseloadModal[Contact | None]):
@@ -370,12 +378,18 @@ class ContactLogModal(CaseloadModal[Contact | None]):
         self.error = ""
         self.refresh_view()
 
+    def letter(self, key: str) -> None:
+        """A choice letter typed in the minutes box: pick it as its binding would and leave the box."""
+        self.set_focus(None)
+        if key in LETTERS and self.check_action("pick", LETTERS[key]):
+            self.action_pick(*LETTERS[key])
+
     def action_digit(self, digit: int) -> None:
         """A digit typed outside the inputs starts the minutes afresh and puts the cursor there."""
         box = self.query_one("#contact-minutes", Input)
         box.value = str(digit)
         box.cursor_position = len(box.value)
-        box.focus()
+        self.set_focus(box)  # at once: the next digit typed must land in the box
         self.refresh_view()
 
     @on(Input.Changed, "#contact-minutes")
@@ -384,7 +398,7 @@ class ContactLogModal(CaseloadModal[Contact | None]):
 
     @on(Input.Submitted, "#contact-minutes")
     def _minutes_done(self, _event: Input.Submitted) -> None:
-        self.query_one("#contact-note", Input).focus()
+        self.set_focus(self.query_one("#contact-note", Input))
 
     @on(Input.Submitted, "#contact-note")
     def _note_done(self, _event: Input.Submitted) -> None:
@@ -417,7 +431,7 @@ class ContactLogModal(CaseloadModal[Contact | None]):
         self.confirming = False
         self.refresh_bindings()
         self.refresh_view()
-        self.query_one("#contact-note", Input).focus()
+        self.set_focus(None)  # letters pick choices again
 
     def action_cancel(self) -> None:
         """Close without saving anything."""
