@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from rich.text import Text
 
@@ -169,7 +170,11 @@ def rfg_text(ctx: DriveContext) -> Text:
     text.append(f"Serial flag: {'YES' if out.serial else 'no'}\n", style="bold red" if out.serial else "bold")
     text.append(f"  {out.serial_text}\n\n")
     recency = ", ".join(f"≤{days} days: {s}" for days, s in DEFAULT_RFG.recency)
-    frequency = ", ".join(f"{least}+: {s}" for least, s in sorted(DEFAULT_RFG.frequency))
+    bands = sorted(DEFAULT_RFG.frequency)
+    frequency = ", ".join(
+        f"{least}: {s}" if nxt - least == 1 else f"{least}–{nxt - 1}: {s}"
+        for (least, s), (nxt, _) in pairwise(bands)
+    ) + f", {bands[-1][0]}+: {bands[-1][1]}"
     text.append("How it is scored\n", style="bold")
     text.append(f"  R (recency) from days since the last incident: {recency}, else {DEFAULT_RFG.recency_else}\n")
     text.append(f"  F (frequency) from incidents in the last {DEFAULT_RFG.window_months} months: {frequency}\n")
@@ -215,7 +220,7 @@ def shared_text(ctx: DriveContext) -> Text:
     infos = ctx.casefile.drive_info
     idvas = {v.idva_name for v in ctx.victims if v.victim_case_id in {i.victim_case_id for i in infos}}
     if not infos:
-        return Text("Nothing shared with an IDVA yet (i to share information bearing on a victim's safety).")
+        return Text("Nothing shared with an IDVA yet.")
     return Text(f"{_plural(len(infos), 'item')} shared with {_plural(len(idvas), 'IDVA')}; each is an update "
                 "owed to the victim's IDVA within 1 working day.")
 

@@ -256,6 +256,7 @@ def test_drive_tab_renderers(world: dict[str, Any]) -> None:
     rfg = drive_tabs.rfg_text(ctx).plain
     assert "R 4 (last incident 45 days ago) × F 1 (1 incident in 12 months) × G 5 (strangulation) = 20" in rfg
     assert "Serial flag: YES" in rfg and "2 victims linked in 5 years" in rfg
+    assert "from incidents in the last 12 months: 1: 1, 2: 2, 3–4: 3, 5–9: 4, 10+: 5" in rfg
     victims = [tuple(c.plain for c in r) for r in drive_tabs.victim_rows(ctx)]
     assert victims == [(victim.reference, "ex partner", "HIGH", IDVA, "5 Nov 2026"),
                        ("hidden victim (no victim case)", "hidden victim", "", "", "30 Nov 2026")]
