@@ -82,6 +82,10 @@ class FormModal(CaseloadModal[R]):
         """The form's widgets."""
         yield from ()
 
+    def below_fields(self) -> ComposeResult:
+        """Widgets kept in view under the scrolling fields (default none)."""
+        yield from ()
+
     def load(self) -> Any:
         """Thread: read what the form needs (default nothing)."""
         return None
@@ -114,8 +118,9 @@ class FormModal(CaseloadModal[R]):
         """Title, the fields in a scrolling body, the message line, the footer."""
         with Vertical(id="form-dialog"):
             yield Static(self.heading(), id="form-title")
-            with VerticalScroll(id="form-body"):
+            with VerticalScroll(id="form-body", can_focus=False):
                 yield from self.fields()
+            yield from self.below_fields()
             yield Static(Text(""), id="form-message")
         yield Footer()
 

@@ -31,6 +31,7 @@ from caseload.widgets.form_fields import (
     choices,
     long_day,
     text_input,
+    warm_calendar,
 )
 from caseload.widgets.privacy import level3
 
@@ -113,7 +114,7 @@ class MilestoneModal(FormModal[tuple[CjsMilestone, tuple[VictimUpdate, ...]] | N
         yield FormRow("Detail", text_input(id="detail", level3=True))
         yield Static(Text(""), id="owed", classes="form-note")
         yield Static(Text(""), id="result", classes="form-result")
-        yield Button(Text("Close"), id="close")
+        yield Button(Text("Close"), id="close", compact=True)
 
     def on_mount(self) -> None:
         """Hide the close button until saved, then load."""
@@ -122,7 +123,9 @@ class MilestoneModal(FormModal[tuple[CjsMilestone, tuple[VictimUpdate, ...]] | N
         super().on_mount()
 
     def load(self) -> CaseFile:
-        """The case (enhanced rights decide the timescales)."""
+        """The case (enhanced rights decide the timescales); the bank-holiday tables are read here too, so
+        the first preview does not stall typing."""
+        warm_calendar(self.today)
         return self.store.casework_file(self.case_id)
 
     def show_loaded(self, data: Any) -> None:

@@ -217,7 +217,7 @@ class BreachModal(FormModal[tuple[OrderBreach, Incident] | None]):
         text.append(f" to {long_day(o.ends_on)}" if o.ends_on else " (no end date)")
         if o.conditions:
             text.append(" · ")
-            text.append(level3(o.conditions, self.privacy, 60))
+            text.append(level3(o.conditions, self.privacy, 120))
         self.query_one("#order-line", Static).update(text)
 
     def _perpetrator_choices(self) -> None:
@@ -243,6 +243,9 @@ class BreachModal(FormModal[tuple[OrderBreach, Incident] | None]):
                              field.input)
         if on_ > self.today:
             raise FieldError("Date of breach: it is in the future.", field.input)
+        if self.order.ends_on is not None and on_ > self.order.ends_on:
+            raise FieldError(f"Date of breach: the order ended on {long_day(self.order.ends_on)}; record what "
+                             "happened after that as a new incident.", field.input)
         who: str | None = None
         if len(self.perpetrators) > 1:
             row = self.query_one("#perpetrator", ChoiceRow)

@@ -178,13 +178,7 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         return Text("New referral → victim case")
 
     def fields(self) -> ComposeResult:
-        """Referral, victim, safe contact, people feared, children, case details."""
-        yield Static(Text("Referral"), classes="form-section")
-        yield FormRow("Received on", DateField(self.today, label="Received on", required=True, id="received"))
-        yield FormRow("Source", ChoiceRow(SOURCE_CHOICES, ReferralSource.POLICE, id="source"))
-        yield FormRow("Referrer", text_input(id="referrer", level3=True, placeholder="who referred, which agency"))
-        yield FormRow("Reason", text_input(id="reason", level3=True))
-        yield FormRow("Worker", ChoiceRow((), id="worker"))
+        """Victim, referral, safe contact, people feared, children, case details."""
         yield Static(Text("Victim"), classes="form-section")
         yield FormRow("Given name", text_input(id="given", level3=True))
         yield FormRow("Family name", text_input(id="family", level3=True))
@@ -198,10 +192,16 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         yield FormRow("Phone", text_input(id="phone", level3=True))
         yield FormRow("Address", text_input(id="address", level3=True))
         yield FormRow("Postcode", text_input(id="postcode", level3=True, max_length=10))
+        yield Static(Text("Referral"), classes="form-section")
+        yield FormRow("Received on", DateField(self.today, label="Received on", required=True, id="received"))
+        yield FormRow("Source", ChoiceRow(SOURCE_CHOICES, ReferralSource.POLICE, id="source"))
+        yield FormRow("Referrer", text_input(id="referrer", level3=True, placeholder="who referred, which agency"))
+        yield FormRow("Reason", text_input(id="reason", level3=True))
+        yield FormRow("Worker", ChoiceRow((), id="worker"))
         yield Static(Text("Safe contact"), classes="form-section")
         yield FormRow("Safe numbers", text_input(id="numbers", level3=True, placeholder="comma between numbers"))
-        yield FormRow("Safe from", text_input(id="safe-from", level3=True, placeholder="10:00", max_length=5))
-        yield FormRow("Safe until", text_input(id="safe-until", level3=True, placeholder="14:00", max_length=5))
+        yield FormRow("Safe from", text_input(id="safe-from", level3=True, placeholder="e.g. 10:00", max_length=5))
+        yield FormRow("Safe until", text_input(id="safe-until", level3=True, placeholder="e.g. 14:00", max_length=5))
         yield FormRow("Safe days", ToggleRow(DAY_CHOICES, range(5), id="days"))
         yield FormRow("Texts safe", ChoiceRow(yes_no(), False, id="text-safe"))
         yield FormRow("Voicemail safe", ChoiceRow(yes_no(), False, id="voicemail-safe"))
@@ -216,12 +216,16 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         yield FormRow("Enhanced rights", ChoiceRow(yes_no(), True, id="enhanced"))
         yield FormRow("Abuse types", ToggleRow(ABUSE_CHOICES, id="abuse"))
         yield FormRow("Area", text_input(id="area"))
+
+    def below_fields(self) -> ComposeResult:
+        """The duplicate warning and "create anyway", in view whatever the scroll."""
         yield Static(Text(""), id="duplicates", classes="form-warning")
         yield Button(Text("Create anyway (ctrl+y)"), id="create-anyway", variant="warning", compact=True)
 
     def on_mount(self) -> None:
         """The duplicate warning shows only when there are candidates."""
         self.query_one("#create-anyway").display = False
+        self.query_one("#duplicates").display = False
         super().on_mount()
 
     def load(self) -> tuple[list[User], User | None]:
@@ -234,7 +238,7 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         users, me = data
         self.query_one("#worker", ChoiceRow).set_options(
             choices((str(n), u.id, u.name) for n, u in enumerate(users[:9], 1)), me.id if me else None)
-        self.query_one("#received", DateField).input.focus()
+        self.query_one("#given", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"Create anyway" only once duplicates were found."""
@@ -332,6 +336,7 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         self.query_one("#duplicates", Static).update(Text(
             f"Possible duplicate: {', '.join(error.references)} has the same name and date of birth. Check that "
             "case first; press ctrl+y to create a new case anyway."))
+        self.query_one("#duplicates").display = True
         button = self.query_one("#create-anyway", Button)
         button.display = True
         button.focus()

@@ -20,7 +20,7 @@ from caseload.domain.enums import Channel
 from caseload.domain.model import VictimUpdate
 from caseload.screens.form_modal import FormModal
 from caseload.store.store import Store
-from caseload.widgets.form_fields import ChoiceRow, DateField, FieldError, FormRow, choices, long_day
+from caseload.widgets.form_fields import ChoiceRow, DateField, FieldError, FormRow, choices, long_day, warm_calendar
 from caseload.widgets.privacy import level3
 
 CHANNEL_CHOICES = choices(
@@ -73,14 +73,15 @@ class VictimToldModal(FormModal[VictimUpdate | None]):
     def fields(self) -> ComposeResult:
         """What was owed, the date told, the channel, on time or late."""
         u = self.update
-        yield Static(Text(f"Owed: {u.event} of {long_day(u.event_on)} · {u.who_tells} tells the victim · due "
+        yield Static(Text(f"Owed: {u.event} on {long_day(u.event_on)} · {u.who_tells} tells the victim · due "
                           f"{long_day(u.due_on)}"), id="owed", classes="form-note")
         yield FormRow("Told on", DateField(self.today, label="Told on", required=True, id="told"))
         yield FormRow("How", ChoiceRow(CHANNEL_CHOICES, Channel.PHONE, id="channel"))
         yield Static(Text(timeliness(u, self.today)), id="timeliness", classes="form-note")
 
     def load(self) -> CaseFile:
-        """The case (title, the victim's preferred update method)."""
+        """The case (title, the victim's preferred update method); bank holidays read ahead of typing."""
+        warm_calendar(self.today)
         return self.store.casework_file(self.update.case_id)
 
     def show_loaded(self, data: Any) -> None:
@@ -124,6 +125,6 @@ class VictimToldModal(FormModal[VictimUpdate | None]):
         """Say on time or late, then close."""
         told: VictimUpdate = result
         assert told.told_on is not None
-        self.app.notify(f"Victim told: {timeliness(told, told.told_on)}.", markup=False,
+        self.app.notify(f"Victim told — {timeliness(told, told.told_on)}.", markup=False,
                         severity="warning" if told.late else "information")
         self.dismiss(told)

@@ -27,6 +27,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from caseload.domain.calendar import bank_holidays
+from caseload.domain.enums import Region
+
 V = TypeVar("V")
 H = TypeVar("H", bound=Hashable)
 
@@ -73,6 +76,13 @@ def parse_date(text: str) -> date | None:
         return date(y, m, d)
     except ValueError:
         raise ValueError("there is no such date") from None
+
+
+def warm_calendar(today: date) -> None:
+    """Read the bank holidays around ``today`` (call it from a worker: the first read takes a moment, and a
+    stalled UI thread lets fast keystrokes reach the wrong field)."""
+    for year in (today.year - 1, today.year, today.year + 1):
+        bank_holidays(Region.ENGLAND_WALES, year)
 
 
 def parse_hhmm(text: str, label: str, widget: Widget | None = None) -> str:
@@ -308,7 +318,7 @@ class DateField(Horizontal):
 
     def compose(self) -> ComposeResult:
         """The input and the hint."""
-        yield DateInput(self._initial.isoformat() if self._initial else "", placeholder=DATE_HINT, compact=True,
+        yield DateInput(self._initial.isoformat() if self._initial else "", compact=True,
                         select_on_focus=True)
         yield Static(Text(self._hint(self._initial.isoformat() if self._initial else "")), classes="date-hint")
 

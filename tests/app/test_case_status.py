@@ -46,7 +46,7 @@ async def test_close_from_status_with_exit_snapshot(tmp_path: Path) -> None:
         await run.press("3", "enter")  # Close case → the closing form on top
         assert isinstance(run.modal, CloseCaseModal)
         await run.press("r", "tab")
-        await run.type_into("#on DateInput", "18/12/2026")
+        await run.fill("#on DateInput", "18/12/2026")
         await run.press("tab", "m", "tab", "y", "tab", "k", "ctrl+s")
         assert run.results and run.results[0].status == "closed"
         stored = run.store.get(Case, case_id)
@@ -77,10 +77,10 @@ async def test_close_cancel_and_bad_date_write_nothing(tmp_path: Path) -> None:
     async with run_modal(store, CloseCaseModal(store, case_id, TODAY)) as run:
         before = snapshot(run.store)
         await run.press("u", "tab")
-        await run.type_into("#on DateInput", "2026-12-01")  # before the referral (7 Dec 2026)
+        await run.fill("#on DateInput", "2026-12-01")  # before the referral (7 Dec 2026)
         await run.press("tab", "s", "tab", "n", "tab", "n", "ctrl+s")
         assert "Closed on: it is before the case was opened (Mon 7 Dec 2026)." in run.message()
-        await run.type_into("#on DateInput", "18.12.2026")
+        await run.fill("#on DateInput", "18.12.2026")
         await run.press("ctrl+s")
         assert "Closed on: write the date as" in run.message()
         assert not run.dismissed and snapshot(run.store) == before

@@ -41,7 +41,7 @@ async def test_nfa_with_outcome_code_typed_as_uk_date(tmp_path: Path) -> None:
     store, case_id = new_store(tmp_path / "store")
     async with run_modal(store, MilestoneModal(store, case_id, date(2027, 1, 11)), today=date(2027, 1, 11)) as run:
         await run.press("n", "tab")
-        await run.type_into("#on DateInput", "08/01/2027")
+        await run.fill("#on DateInput", "08/01/2027")
         await run.press("tab")
         await run.pilot.press("1", "6")
         await run.press("ctrl+s")
@@ -66,10 +66,10 @@ async def test_cancel_and_bad_date_write_nothing(tmp_path: Path) -> None:
     async with run_modal(store, MilestoneModal(store, case_id, CHRISTMAS_EVE), today=CHRISTMAS_EVE) as run:
         before = snapshot(run.store)
         await run.press("a")
-        await run.type_into("#on DateInput", "2026-13-01")
+        await run.fill("#on DateInput", "2026-13-01")
         await run.press("ctrl+s")
         assert "Date: there is no such date." in run.message() and not run.dismissed
-        await run.type_into("#on DateInput", "25/12/2026")
+        await run.fill("#on DateInput", "25/12/2026")
         await run.press("ctrl+s")
         assert "cannot be in the future" in run.message()
         assert snapshot(run.store) == before
@@ -82,7 +82,7 @@ async def test_outcome_code_only_with_nfa_and_in_range(tmp_path: Path) -> None:
     store, case_id = new_store(tmp_path / "store")
     async with run_modal(store, MilestoneModal(store, case_id, CHRISTMAS_EVE), today=CHRISTMAS_EVE) as run:
         await run.press("n")
-        await run.type_into("#outcome", "99")
+        await run.fill("#outcome", "99")
         await run.press("ctrl+s")
         assert "Outcome code: a number from 1 to 22" in run.message()
         assert run.store.all(CjsMilestone) == []

@@ -19,8 +19,8 @@ async def test_add_bail_with_conditions(tmp_path: Path) -> None:
     async with run_modal(store, OrderModal(store, case_id, TODAY)) as run:
         await run.press("c")  # pre-charge bail
         assert "Bail ends on the date set" in run.text()
-        await run.type_into("#starts DateInput", "18/12/2026")
-        await run.type_into("#ends DateInput", "2027-01-12")
+        await run.fill("#starts DateInput", "18/12/2026")
+        await run.fill("#ends DateInput", "2027-01-12")
         await run.fill("#conditions", "Not to contact the victim; not to enter Example Road")
         await run.press("ctrl+s")
         assert run.results and isinstance(run.results[0], ProtectiveOrder)
@@ -45,15 +45,15 @@ async def test_bad_dates_and_rui_conditions_are_refused_before_saving(tmp_path: 
         await run.press("ctrl+s")
         assert "Type: choose one" in run.message()
         await run.press("r")
-        await run.type_into("#ends DateInput", "1/1/26")
+        await run.fill("#ends DateInput", "1/1/26")
         await run.press("ctrl+s")
         assert "Ends: write the date as 2026-12-24 or 24/12/2026." in run.message()
-        await run.type_into("#ends DateInput", "01/12/2026")
+        await run.fill("#ends DateInput", "01/12/2026")
         await run.press("ctrl+s")
         assert "Ends: it cannot end before it starts." in run.message()
         run.modal.query_one("#kind").focus()
         await run.press("u")
-        await run.type_into("#ends DateInput", "")
+        await run.fill("#ends DateInput", "")
         await run.fill("#conditions", "report weekly")
         await run.press("ctrl+s")
         assert "release under investigation carries no conditions" in run.message()
@@ -66,7 +66,7 @@ async def test_edit_order_and_conflict(tmp_path: Path) -> None:
     store, case_id = new_store(tmp_path / "store")
     order = store.add_order(case_id, kind=OrderType.DVPO, starts_on=date(2026, 12, 10), ends_on=date(2027, 1, 7))
     async with run_modal(store, OrderModal(store, case_id, TODAY, order)) as run:
-        await run.type_into("#ends DateInput", "2027-01-14")
+        await run.fill("#ends DateInput", "2027-01-14")
         await run.press("ctrl+s")
         stored = run.store.get(ProtectiveOrder, order.id)
     assert stored is not None and stored.ends_on == date(2027, 1, 14) and stored.version == 2
@@ -97,7 +97,7 @@ async def test_breach_is_also_an_incident(tmp_path: Path) -> None:
         run.app.privacy = True
         await run.settle()
         assert "CANARYCONDITION" not in run.text() and "Testina" not in run.text()
-        await run.type_into("#on DateInput", "19/12/2026")
+        await run.fill("#on DateInput", "19/12/2026")
         await run.fill("#note", "Came to her door at night")
         run.modal.query_one("#gravity").focus()
         await run.press("4", "ctrl+s")
@@ -117,10 +117,10 @@ async def test_breach_with_two_perpetrators_asks_who(tmp_path: Path) -> None:
     order = store.add_order(case_id, kind=OrderType.NON_MOLESTATION, starts_on=date(2026, 12, 1))
     async with run_modal(store, BreachModal(store, order, TODAY)) as run:
         before = snapshot(run.store)
-        await run.type_into("#on DateInput", "30/11/2026")
+        await run.fill("#on DateInput", "30/11/2026")
         await run.press("ctrl+s")
         assert "before the order started" in run.message()
-        await run.type_into("#on DateInput", "2026-12-20")
+        await run.fill("#on DateInput", "2026-12-20")
         await run.press("ctrl+s")
         assert "Who breached: choose one" in run.message()
         assert snapshot(run.store) == before

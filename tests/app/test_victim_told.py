@@ -25,7 +25,7 @@ async def test_told_on_time_with_channel(tmp_path: Path) -> None:
     store, case_id = new_store(tmp_path / "store")
     update = charged_update(store, case_id)
     async with run_modal(store, VictimToldModal(store, update, TUESDAY), today=TUESDAY) as run:
-        assert "charge decision of Thu 24 Dec 2026" in run.text()
+        assert "charge decision on Thu 24 Dec 2026" in run.text()
         assert run.shown("#timeliness") == "on time (due Tue 29 Dec 2026)"
         await run.press("tab", "t", "ctrl+s")  # told today, by text
         assert run.results and run.results[0].told_on == TUESDAY
@@ -39,7 +39,7 @@ async def test_told_after_due_date_is_late(tmp_path: Path) -> None:
     update = charged_update(store, case_id)
     today = date(2027, 1, 4)
     async with run_modal(store, VictimToldModal(store, update, today), today=today) as run:
-        await run.type_into("#told DateInput", "31/12/2026")
+        await run.fill("#told DateInput", "31/12/2026")
         assert run.shown("#timeliness") == "late: due Tue 29 Dec 2026, told 2 working days after"
         await run.press("ctrl+s")
         assert "late" in run.text()  # the notification after closing
@@ -52,10 +52,10 @@ async def test_cancel_and_bad_dates_write_nothing(tmp_path: Path) -> None:
     update = charged_update(store, case_id)
     async with run_modal(store, VictimToldModal(store, update, TUESDAY), today=TUESDAY) as run:
         before = snapshot(run.store)
-        await run.type_into("#told DateInput", "29-12-2026")
+        await run.fill("#told DateInput", "29-12-2026")
         await run.press("ctrl+s")
         assert "Told on: write the date as 2026-12-24 or 24/12/2026." in run.message()
-        await run.type_into("#told DateInput", "2026-12-23")
+        await run.fill("#told DateInput", "2026-12-23")
         await run.press("ctrl+s")
         assert "Told on: it is before the event (Thu 24 Dec 2026)." in run.message()
         assert not run.dismissed and snapshot(run.store) == before
