@@ -86,6 +86,7 @@ class PlanItemModal(FormModal[SafetyPlanItem | None]):
         self.casefile: CaseFile | None = None
         self.plan: SafetyPlan | None = None
         self.review_seen: date | None = None
+        self.partly_saved = False
 
     def heading(self) -> Text:
         """``Safety-plan item · new · C-2026-0001 · name``."""
@@ -133,6 +134,16 @@ class PlanItemModal(FormModal[SafetyPlanItem | None]):
         if self.loaded:
             self.set_heading(self.heading())
 
+    def show_refusal(self, text: str, error: StoreError | None) -> None:
+        """Say why; when the item was saved but not the review date, lists reload and the form now edits it."""
+        if self.partly_saved:
+            self.partly_saved = False
+            bump = getattr(self.app, "bump_revision", None)
+            if callable(bump):
+                bump()
+            self.set_heading(self.heading())
+        super().show_refusal(text, error)
+
     def collect(self) -> PlanItemInput:
         """Read and check the fields."""
         category = self.query_one("#category", ChoiceRow)
@@ -176,6 +187,7 @@ class PlanItemModal(FormModal[SafetyPlanItem | None]):
                 plan = self.store.set_plan_review(self.case_id, p.review_on, on=self.today,
                                                   expected_version=self.plan.version if self.plan else None)
             except StoreError as exc:
+                self.partly_saved = True
                 raise StoreError(f"The item was saved, but not the review date: {exc}") from None
             self.plan, self.review_seen = plan, plan.review_on
         return saved

@@ -55,6 +55,9 @@ async def test_nfa_with_outcome_code_typed_as_uk_date(tmp_path: Path) -> None:
 async def test_milestone_owing_nothing_says_so(tmp_path: Path) -> None:
     store, case_id = new_store(tmp_path / "store")
     async with run_modal(store, MilestoneModal(store, case_id, CHRISTMAS_EVE), today=CHRISTMAS_EVE) as run:
+        assert "Testina Fictional" in run.text()
+        await run.press("f9")  # privacy mode: the victim's name in the title is masked
+        assert "Testina" not in run.text() and "C-2026-0001" in run.text()
         await run.press("p")
         assert "No Victims' Code update is owed" in run.shown("#owed")
         await run.press("ctrl+s")

@@ -6,9 +6,10 @@ import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
-from caseload.domain.enums import ItemStatus, SafetyCategory
-from caseload.domain.model import SafetyPlan, SafetyPlanItem
+from caseload.domain.enums import ClosureReason, ItemStatus, SafetyCategory
+from caseload.domain.model import Case, SafetyPlan, SafetyPlanItem
 from caseload.screens.plan_item import PlanItemModal
+from caseload.store.errors import ConflictError
 from tests.app.form_helpers import TODAY, new_store, run_modal, snapshot
 
 
@@ -129,3 +130,59 @@ async def test_privacy_masks_name_and_level3_text(tmp_path: Path) -> None:
         text = run.text()
         assert "CANARYRISK" not in text and "CANARYACTION" not in text and "Testina" not in text
         assert "IDVA" in text  # level 2 stays
+
+
+async def test_review_refused_after_item_saved_then_retry_edits_not_adds(tmp_path: Path) -> None:
+    store, case_id = new_store(tmp_path / "store")
+    async with run_modal(store, PlanItemModal(store, case_id, TODAY)) as run:
+        real = run.store.set_plan_review
+        calls: list[date] = []
+
+        def refuse_once(case: str, review_on: date, **kw: object) -> SafetyPlan:
+            calls.append(review_on)
+            if len(calls) == 1:
+                raise ConflictError("This safety plan")
+            return real(case, review_on, **kw)  # type: ignore[arg-type]
+
+        run.store.set_plan_review = refuse_once  # type: ignore[method-assign]
+        await run.press("u")
+        await run.fill("#action", "Homeless application")
+        await run.fill("#who", "IDVA")
+        await run.fill("#review DateInput", "2027-01-04")
+        await run.press("ctrl+s")
+        assert "The item was saved, but not the review date" in run.message() and not run.dismissed
+        assert "edit" in run.text()
+        await run.press("ctrl+s")  # retry: the saved item is edited (version 2), not added again
+        assert run.results and run.results[0].version == 2
+        items, plans = run.store.all(SafetyPlanItem), run.store.all(SafetyPlan)
+    assert len(items) == 1 and items[0].action == "Homeless application"
+    assert [p.review_on for p in plans] == [date(2027, 1, 4)] and calls == [date(2027, 1, 4)] * 2
+
+
+async def test_unexpected_failure_is_one_plain_line(tmp_path: Path) -> None:
+    store, case_id = new_store(tmp_path / "store")
+    async with run_modal(store, PlanItemModal(store, case_id, TODAY)) as run:
+        def broken(*_a: object, **_k: object) -> SafetyPlanItem:
+            raise RuntimeError("CANARYDETAIL")
+
+        run.store.add_plan_item = broken  # type: ignore[method-assign]
+        await run.press("u")
+        await run.fill("#action", "x")
+        await run.fill("#who", "IDVA")
+        await run.press("ctrl+s")
+        assert run.message() == "That did not work (RuntimeError); nothing was changed."
+        assert "CANARYDETAIL" not in run.text() and not run.dismissed
+
+
+async def test_closed_case_refusal_in_words(tmp_path: Path) -> None:
+    store, case_id = new_store(tmp_path / "store")
+    case = store.get(Case, case_id)
+    assert case is not None
+    store.close_case(case, on=TODAY, reason=ClosureReason.MOVED_AWAY, abuse_stopped=None, feels_safer=None)
+    async with run_modal(store, PlanItemModal(store, case_id, TODAY)) as run:
+        before = snapshot(run.store)
+        await run.press("u")
+        await run.fill("#action", "x")
+        await run.fill("#who", "IDVA")
+        await run.press("ctrl+s")
+        assert run.message() == "The case is closed; reopen it first." and snapshot(run.store) == before
