@@ -22,6 +22,7 @@ from caseload.domain import workflow
 from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import ClosureReason, RiskLevel
 from caseload.domain.model import Case
+from caseload.domain.sanitise import one_line
 from caseload.domain.schedules import effective_risk
 from caseload.screens.form_modal import FormModal
 from caseload.store.store import Store
@@ -57,7 +58,7 @@ DHR_WARNING = ("A legal hold for a Domestic Homicide Review will be set on this 
 def _heading(title: str, casefile: CaseFile | None, privacy: bool) -> Text:
     text = Text(title)
     if casefile is not None:
-        text.append(f" · {casefile.case.reference} · ")
+        text.append(f" · {one_line(casefile.case.reference, 20)} · ")
         text.append(level3(casefile.subject.display_name, privacy, 40))
         text.append(f" · {workflow.status_label(casefile.case.status)}")
     return text

@@ -19,6 +19,7 @@ from caseload.domain.calendar import working_days_between
 from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import MilestoneKind
 from caseload.domain.model import Case, CjsMilestone, VictimUpdate
+from caseload.domain.sanitise import one_line
 from caseload.domain.victims_code import allowed_working_days, obligations_for
 from caseload.screens.form_modal import FormModal
 from caseload.store.store import Store
@@ -73,8 +74,9 @@ def obligation_line(kind: MilestoneKind, update: VictimUpdate, case: Case) -> st
     if days is None:
         days = working_days_between(update.event_on, update.due_on)
     rights = "enhanced rights" if case.enhanced_rights else "standard rights"
+    who = one_line(update.who_tells, 40)
     return (
-        f"{KIND_LABELS.get(kind, kind.value)} on {long_day(update.event_on)} → {update.who_tells} must tell the "
+        f"{KIND_LABELS.get(kind, kind.value)} on {long_day(update.event_on)} → {who} must tell the "
         f"victim by {long_day(update.due_on)} ({days} working day{'' if days == 1 else 's'}, {rights})"
     )
 
@@ -101,7 +103,7 @@ class MilestoneModal(FormModal[tuple[CjsMilestone, tuple[VictimUpdate, ...]] | N
         """``Criminal-justice milestone · C-… · name``."""
         text = Text("Criminal-justice milestone")
         if self.casefile is not None:
-            text.append(f" · {self.casefile.case.reference} · ")
+            text.append(f" · {one_line(self.casefile.case.reference, 20)} · ")
             text.append(level3(self.casefile.subject.display_name, self.privacy, 40))
         return text
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import OrderType, PersonRole
 from caseload.domain.model import Incident, OrderBreach, ProtectiveOrder
+from caseload.domain.sanitise import one_line
 from caseload.domain.schedules import ORDER_LABELS
 from caseload.screens.form_modal import FormModal
 from caseload.store.casework_cjs import NO_CONDITIONS
@@ -68,7 +69,7 @@ GRAVITY_CHOICES = choices((("1", 1, "minor"), ("2", 2, "low"), ("3", 3, "moderat
 def _case_heading(title: str, casefile: CaseFile | None, privacy: bool) -> Text:
     text = Text(title)
     if casefile is not None:
-        text.append(f" · {casefile.case.reference} · ")
+        text.append(f" · {one_line(casefile.case.reference, 20)} · ")
         text.append(level3(casefile.subject.display_name, privacy, 40))
     return text
 

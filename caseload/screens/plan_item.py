@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import ItemStatus, SafetyCategory
 from caseload.domain.model import SafetyPlan, SafetyPlanItem
+from caseload.domain.sanitise import one_line
 from caseload.screens.form_modal import FormModal
 from caseload.store.casework_risk import PLAN_REVIEW_DAYS
 from caseload.store.errors import StoreError
@@ -92,7 +93,7 @@ class PlanItemModal(FormModal[SafetyPlanItem | None]):
         """``Safety-plan item · new · C-2026-0001 · name``."""
         text = Text(f"Safety-plan item · {'edit' if self.item is not None else 'new'}")
         if self.casefile is not None:
-            text.append(f" · {self.casefile.case.reference} · ")
+            text.append(f" · {one_line(self.casefile.case.reference, 20)} · ")
             text.append(level3(self.casefile.subject.display_name, self.privacy, 40))
         return text
 

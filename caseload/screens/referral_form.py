@@ -37,6 +37,7 @@ from caseload.domain.forms import (
     referral_problems,
 )
 from caseload.domain.model import User
+from caseload.domain.sanitise import one_line
 from caseload.screens.form_modal import FormModal
 from caseload.screens.victim_told import CHANNEL_CHOICES
 from caseload.store.casework import DuplicateCase
@@ -237,7 +238,7 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         """Offer the workers; me first chosen."""
         users, me = data
         self.query_one("#worker", ChoiceRow).set_options(
-            choices((str(n), u.id, u.name) for n, u in enumerate(users[:9], 1)), me.id if me else None)
+            choices((str(n), u.id, one_line(u.name, 40)) for n, u in enumerate(users[:9], 1)), me.id if me else None)
         self.query_one("#given", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -333,8 +334,9 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         except FieldError:
             self.duplicate_key = None
         self.duplicates = error.references
+        refs = ", ".join(one_line(r, 20) for r in error.references)
         self.query_one("#duplicates", Static).update(Text(
-            f"Possible duplicate: {', '.join(error.references)} has the same name and date of birth. Check that "
+            f"Possible duplicate: {refs} has the same name and date of birth. Check that "
             "case first; press ctrl+y to create a new case anyway."))
         self.query_one("#duplicates").display = True
         button = self.query_one("#create-anyway", Button)

@@ -18,6 +18,7 @@ from caseload.domain.calendar import working_days_between
 from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import Channel
 from caseload.domain.model import VictimUpdate
+from caseload.domain.sanitise import one_line
 from caseload.screens.form_modal import FormModal
 from caseload.store.store import Store
 from caseload.widgets.form_fields import ChoiceRow, DateField, FieldError, FormRow, choices, long_day, warm_calendar
@@ -66,14 +67,15 @@ class VictimToldModal(FormModal[VictimUpdate | None]):
         """``Victim told · C-… · name``."""
         text = Text("Victim told")
         if self.casefile is not None:
-            text.append(f" · {self.casefile.case.reference} · ")
+            text.append(f" · {one_line(self.casefile.case.reference, 20)} · ")
             text.append(level3(self.casefile.subject.display_name, self.privacy, 40))
         return text
 
     def fields(self) -> ComposeResult:
         """What was owed, the date told, the channel, on time or late."""
         u = self.update
-        yield Static(Text(f"Owed: {u.event} on {long_day(u.event_on)} · {u.who_tells} tells the victim · due "
+        event, who = one_line(u.event, 60), one_line(u.who_tells, 40)
+        yield Static(Text(f"Owed: {event} on {long_day(u.event_on)} · {who} tells the victim · due "
                           f"{long_day(u.due_on)}"), id="owed", classes="form-note")
         yield FormRow("Told on", DateField(self.today, label="Told on", required=True, id="told"))
         yield FormRow("How", ChoiceRow(CHANNEL_CHOICES, Channel.PHONE, id="channel"))

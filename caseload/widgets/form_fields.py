@@ -29,6 +29,7 @@ from textual.widgets import Input, Label, Static
 
 from caseload.domain.calendar import bank_holidays
 from caseload.domain.enums import Region
+from caseload.domain.sanitise import one_line
 
 V = TypeVar("V")
 H = TypeVar("H", bound=Hashable)
@@ -377,6 +378,8 @@ class FormRow(Horizontal):
 
 def text_input(value: str = "", *, placeholder: str = "", id: str | None = None, level3: bool = False,
                max_length: int = 0) -> Input:
-    """A one-line compact text box; ``level3`` marks it for masking in privacy mode."""
-    return Input(value, placeholder=placeholder, id=id, compact=True, classes="l3" if level3 else None,
+    """A one-line compact text box (stored text put in it is sanitised to one line); ``level3`` marks it for
+    masking in privacy mode."""
+    return Input(one_line(value, 100_000), placeholder=placeholder, id=id, compact=True,
+                 classes="l3" if level3 else None,
                  max_length=max_length)

@@ -6,11 +6,14 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+from textual.widgets import Input
+
 from caseload.domain.enums import IncidentKind, OrderType, PersonRole
 from caseload.domain.forms import PerpetratorDetails, PersonDetails
 from caseload.domain.model import Incident, OrderBreach, Party, ProtectiveOrder
 from caseload.screens.order_form import BreachModal, OrderModal
 from tests.app.form_helpers import TODAY, new_store, run_modal, snapshot
+from tests.app.tui import control_chars
 from tests.unit.store.casework_helpers import PERPETRATOR, referral_form
 
 
@@ -130,3 +133,18 @@ async def test_breach_with_two_perpetrators_asks_who(tmp_path: Path) -> None:
         brother = next(p.id for p in run.store.people_by_id(
             pp.person_id for pp in run.store.all(Party)).values() if p.family_name == "Brother")
     assert [i.perpetrator_id for i in incidents] == [brother]
+
+
+async def test_stored_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    store, case_id = new_store(tmp_path / "store")
+    nasty = "bail\x1b[2J\x1b]0;owned\x07 terms\u202e\x9b31m\r\nend"
+    order = store.add_order(case_id, kind=OrderType.PRE_CHARGE_BAIL, starts_on=date(2026, 12, 10), conditions=nasty)
+    async with run_modal(store, BreachModal(store, order, TODAY)) as run:
+        assert "bail" in run.text() and "terms<RLO>" in run.text()
+        assert control_chars(run.app) == set()
+        await run.press("escape")
+        run.app.push_screen(OrderModal(run.store, case_id, TODAY, order))
+        await run.settle()
+        box = run.modal.query_one("#conditions", Input)
+        assert "\x1b" not in box.value and "\n" not in box.value and box.value.startswith("bail")
+        assert control_chars(run.app) == set()
