@@ -275,7 +275,7 @@ class ContactLogModal(CaseloadModal[Contact | None]):
 
     def on_mount(self) -> None:
         """Load the case; keep the clock line fresh; follow privacy mode."""
-        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.watch(self.app, "privacy", self._privacy_changed, init=True)
         self.set_interval(CLOCK_TICK_S, self.refresh_view, name="contact-clock")
         self._load()
 

@@ -164,7 +164,7 @@ class DashFormModal(CaseloadModal[DashAssessment | None]):
         table.add_column("Note", key="note", width=26)
         for n, question in enumerate(QUESTIONS, 1):
             table.add_row(Text(str(n)), Text(_cut(question, width)), answer_cell(None), Text(""), key=f"q{n}")
-        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.watch(self.app, "privacy", self._privacy_changed, init=True)
         self._load()
 
     @property

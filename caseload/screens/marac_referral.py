@@ -187,7 +187,7 @@ class MaracReferralModal(CaseloadModal[MaracReferral | None]):
         """Privacy watch, default folder, load."""
         self.query_one("#marac-doc").display = False
         self.query_one("#marac-folder", Input).value = str(self.folder)
-        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.watch(self.app, "privacy", self._privacy_changed, init=True)
         self._load()
 
     @property

@@ -46,8 +46,11 @@ def high_case(tmp_path: Path) -> tuple[Path, str]:
     return store_dir, case_with_dash(store_dir)
 
 
-async def open_referral(pilot: Any, app: Any, case_id: str, folder: Path) -> tuple[MaracReferralModal, list[Any]]:
+async def open_referral(
+    pilot: Any, app: Any, case_id: str, folder: Path, *, privacy: bool = False
+) -> tuple[MaracReferralModal, list[Any]]:
     await unlock(pilot, app)
+    app.privacy = privacy
     results: list[Any] = []
     modal = MaracReferralModal(app.store, case_id, TODAY, folder=folder)
     app.push_screen(modal, results.append)
@@ -191,12 +194,13 @@ async def test_privacy_masks_names(high_case, tmp_path: Path) -> None:  # type: 
     store_dir, case_id = high_case
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
-        modal, _ = await open_referral(pilot, app, case_id, tmp_path)
+        modal, _ = await open_referral(pilot, app, case_id, tmp_path, privacy=True)  # on before it opens
+        text = screen_text(app)
+        assert "Testina" not in text and "Exemplar" not in text and "DASH of 2 Dec 2026" in text
+        assert modal.query_one("#marac-feared", Input).password
         await pilot.press("f9")
         await settle(pilot, app)
-        text = screen_text(app)
-        assert "Testina" not in text and "Exemplar" not in text
-        assert modal.query_one("#marac-feared", Input).password
+        assert "Testina" in screen_text(app) and not modal.query_one("#marac-feared", Input).password
 
 
 async def test_listing_and_actions_become_safety_plan_items(high_case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
