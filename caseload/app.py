@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rich.segment import Segments
@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from caseload.clock import today_local
+from caseload.clock import now_utc, today_local
 from caseload.config import Config
 from caseload.domain.enums import Role
 from caseload.idle import Clocks, IdleWatch, SystemClocks
@@ -86,12 +86,14 @@ class CaseloadApp(App[int]):
         *,
         clocks: Clocks | None = None,
         today: Callable[[], date] = today_local,
+        now: Callable[[], datetime] = now_utc,
         idle_tick_s: float = IDLE_TICK_S,
     ) -> None:
         super().__init__()
         self.config = config
         self.store = store
         self.today = today
+        self.now = now
         self.clocks: Clocks = clocks or SystemClocks()
         self.idle = IdleWatch(config.idle_lock_minutes * 60.0, self.clocks)
         self._idle_tick_s = idle_tick_s
@@ -408,6 +410,7 @@ def make_app(
     *,
     clocks: Clocks | None = None,
     today: Callable[[], date] | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> CaseloadApp:
-    """The one factory used by the CLI and the tests."""
-    return CaseloadApp(config=config, store=store, clocks=clocks, today=today or today_local)
+    """The one factory used by the CLI and the tests (``today`` / ``now`` injectable: frozen in tests)."""
+    return CaseloadApp(config=config, store=store, clocks=clocks, today=today or today_local, now=now or now_utc)

@@ -49,3 +49,10 @@ def open_case(screen: Screen[Any], case_id: str, tab: str | None = None) -> None
 def data_revision(screen: Screen[Any]) -> int:
     """The app's data revision: bumped by every write, so lists reload only when something changed."""
     return int(getattr(screen.app, "data_revision", 0))
+
+
+def bump_revision(screen: Screen[Any]) -> None:
+    """Tell the app something was written (lists and Today reload when shown again)."""
+    bump = getattr(screen.app, "bump_revision", None)
+    if callable(bump):
+        bump()

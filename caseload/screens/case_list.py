@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
+from caseload.domain.casefile import CaseFile
 from caseload.domain.due import due_items
 from caseload.domain.enums import CaseKind, RiskLevel, Role
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadScreen, data_revision, open_case
+from caseload.screens.base import CaseloadScreen, bump_revision, data_revision, open_case
 from caseload.store.queries import CaseRow
 from caseload.store.store import Store
 from caseload.widgets.privacy import level3
@@ -123,6 +124,7 @@ class CaseListScreen(CaseloadScreen[None]):
         Binding("full_stop", "sort(1)", "Sort", id="cases.sort", tooltip="Sort by the next column"),
         Binding("comma", "sort(0)", "Reverse", id="cases.reverse", show=False, tooltip="Reverse the sort"),
         Binding("enter", "open_case", "Open", id="cases.open", show=False),
+        Binding("n", "new_referral", "New referral", id="cases.new", tooltip="New referral: create a victim case"),
     ]
 
     class Loaded(Message):
@@ -310,6 +312,29 @@ class CaseListScreen(CaseloadScreen[None]):
             return
         open_case(self, self.shown[table.cursor_row].row.case.id)
 
+    def action_new_referral(self) -> None:
+        """New referral → case (duplicate check first); the new case opens when saved."""
+        from caseload.screens.referral_form import ReferralFormModal
+
+        if self.store.role is Role.DRIVE:
+            self.notify("New victim referrals are made by IDVAs and supervisors.", markup=False)
+            return
+        today: Callable[[], date] = getattr(self.app, "today", date.today)
+        self.app.push_screen(ReferralFormModal(self.store, today()), callback=self._referral_saved)
+
+    def _referral_saved(self, casefile: CaseFile | None) -> None:
+        if casefile is None:
+            return
+        bump_revision(self)
+        self._load()
+        open_case(self, casefile.case.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """New referrals are made by IDVAs and supervisors."""
+        if action == "new_referral":
+            return self.store.role is not Role.DRIVE
+        return True
+
     def resume_point(self) -> tuple[str, Any]:
         """Where to come back to after a lock."""
         return ("main", "cases")
@@ -325,4 +350,5 @@ class CaseListScreen(CaseloadScreen[None]):
             ("Cases: Overdue only", "Only cases with overdue work", self.action_toggle_overdue),
             ("Cases: Sort", "Sort by the next column", lambda: self.action_sort(1)),
             ("Cases: Open case", "Open the case under the cursor", self.action_open_case),
+            ("Cases: New referral", "Create a victim case from a referral", self.action_new_referral),
         ]

@@ -19,7 +19,7 @@ from caseload.domain.dash import assessed_level, score
 from caseload.domain.due import DueItem
 from caseload.domain.enums import CaseKind, PersonRole, RiskLevel, Role
 from caseload.domain.marac import CriterionResult
-from caseload.domain.model import Person
+from caseload.domain.model import Person, ProtectiveOrder, SafetyPlanItem, VictimUpdate
 from caseload.domain.sanitise import one_line
 from caseload.domain.schedules import current_plan, last_contact_on
 from caseload.store.audit import AuditEntry
@@ -236,10 +236,25 @@ def plan_text(ctx: CaseContext) -> Text:
     return Text(f"Safety plan of {day(plan.created_on)} · review {day(plan.review_on)}{overdue}")
 
 
-def plan_rows(ctx: CaseContext, privacy: bool) -> list[Row]:
-    """Plan items: category, risk, action, who, by when, status."""
+def plan_items_in_order(ctx: CaseContext) -> list[SafetyPlanItem]:
+    """The current plan's items in the order the plan tab lists them."""
     plan = current_plan(ctx.casefile)
     items = [i for i in ctx.casefile.plan_items if plan is None or i.plan_id == plan.id]
+    return sorted(items, key=lambda i: (i.due_on or date.max, i.id))
+
+
+def updates_in_order(ctx: CaseContext) -> list[VictimUpdate]:
+    """Victim updates in the order the updates tab lists them (latest due first)."""
+    return sorted(ctx.casefile.updates, key=lambda u: (u.due_on, u.id), reverse=True)
+
+
+def orders_in_order(ctx: CaseContext) -> list[ProtectiveOrder]:
+    """Orders in the order the orders tab lists them (latest start first)."""
+    return sorted(ctx.casefile.orders, key=lambda o: o.starts_on, reverse=True)
+
+
+def plan_rows(ctx: CaseContext, privacy: bool) -> list[Row]:
+    """Plan items: category, risk, action, who, by when, status."""
     return [
         (
             Text(label(i.category)),
@@ -249,7 +264,7 @@ def plan_rows(ctx: CaseContext, privacy: bool) -> list[Row]:
             Text(day(i.due_on)),
             Text(label(i.status)),
         )
-        for i in sorted(items, key=lambda i: (i.due_on or date.max, i.id))
+        for i in plan_items_in_order(ctx)
     ]
 
 
@@ -283,7 +298,7 @@ def contact_text(ctx: CaseContext) -> Text:
 def update_rows(ctx: CaseContext) -> list[Row]:
     """Victim updates: event, event date, who tells, due, told, state."""
     rows: list[Row] = []
-    for u in sorted(ctx.casefile.updates, key=lambda u: (u.due_on, u.id), reverse=True):
+    for u in updates_in_order(ctx):
         if u.told_on is not None:
             state = Text("told late", style="bold red") if u.late else Text("told on time")
         elif u.due_on < ctx.on:
@@ -309,7 +324,7 @@ def order_rows(ctx: CaseContext, privacy: bool) -> list[Row]:
     for b in ctx.casefile.breaches:
         breaches[b.order_id] = breaches.get(b.order_id, 0) + 1
     rows: list[Row] = []
-    for o in sorted(ctx.casefile.orders, key=lambda o: o.starts_on, reverse=True):
+    for o in orders_in_order(ctx):
         state = "ended" if o.ends_on is not None and o.ends_on < ctx.on else "in force"
         rows.append((
             Text(label(o.kind)),

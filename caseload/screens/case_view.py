@@ -25,7 +25,7 @@ from caseload.domain.enums import CaseKind, Role
 from caseload.domain.marac import evaluate
 from caseload.domain.model import Case
 from caseload.screens import case_tabs as tabs
-from caseload.screens.base import CaseloadScreen
+from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
 
 TABS = (
@@ -75,7 +75,7 @@ def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
     return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), audit, tuple(due), marac)
 
 
-class CaseScreen(CaseloadScreen[None]):
+class CaseScreen(CaseEditingScreen):
     """One case, read-only, in tabs."""
 
     CSS_PATH = "case_view.tcss"
@@ -271,9 +271,11 @@ class CaseScreen(CaseloadScreen[None]):
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Reveal only where there is something masked, never for Drive, never in privacy mode."""
+        """Reveal only where there is something masked, never for Drive; editing keys only where they apply."""
         if action == "reveal":
             return self.ctx is not None and self.ctx.role is not Role.DRIVE and not self.revealed
+        if action in EDIT_ACTIONS:
+            return self.editing_allowed(action)
         return True
 
     def action_reveal(self) -> None:
@@ -316,6 +318,7 @@ class CaseScreen(CaseloadScreen[None]):
             (f"Case: {title} tab", f"Show the {title.lower()} tab", partial(self.show_tab, key))
             for key, title in TABS
         ]
+        commands += self.edit_palette()
         commands += [
             ("Case: Reveal safe contact", "Show masked details (audited)", self.action_reveal),
             ("Case: Back", "Back to the list", self.action_back),
