@@ -26,6 +26,7 @@ from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.form_fields import FieldError
+from caseload.widgets.privacy import MASK
 
 R = TypeVar("R")
 
@@ -136,9 +137,26 @@ class FormModal(CaseloadModal[R]):
         return bool(getattr(self.app, "privacy", False))
 
     def _privacy_changed(self, privacy: bool) -> None:
+        """Level-3 boxes give way to a fixed-width mask (not even the length shows) while privacy is on; what
+        was typed stays, and F9 brings the boxes back to edit."""
+        focused = self.focused
         for box in self.query("Input.l3").results(Input):
-            box.password = privacy
+            parent = box.parent
+            if not isinstance(parent, Widget):
+                continue
+            box.display = not privacy
+            mask = parent.query_children(".l3-mask")
+            if privacy and not mask:
+                parent.mount(Static(Text(f"{MASK}  (privacy on: F9 to edit)"), classes="l3-mask"), after=box)
+            elif not privacy and mask:
+                mask.remove()
+        if privacy and isinstance(focused, Input) and focused.has_class("l3"):
+            self.focus_next()
         self.show_privacy(privacy)
+
+    def refresh_privacy(self) -> None:
+        """Apply privacy mode again (after mounting more fields)."""
+        self._privacy_changed(self.privacy)
 
     def set_heading(self, text: Text) -> None:
         """Replace the title line."""

@@ -253,7 +253,9 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         self.child_count += 1
         block = ChildBlock(self.child_count)
         await self.query_one("#form-body").mount(block, before=self.query_one("#add-child"))
-        block.query_one(Input).focus()
+        self.refresh_privacy()
+        first = block.query_one(Input)
+        (first if first.display else block.query_one(ChoiceRow)).focus()
         block.scroll_visible()
 
     @on(Button.Pressed, "#add-person")
@@ -262,7 +264,9 @@ class ReferralFormModal(FormModal[CaseFile | None]):
         self.person_count += 1
         block = PersonBlock(self.person_count)
         await self.query_one("#form-body").mount(block, before=self.query_one("#add-person"))
-        block.query_one(Input).focus()
+        self.refresh_privacy()
+        first = block.query_one(Input)
+        (first if first.display else block.query_one(ChoiceRow)).focus()
         block.scroll_visible()
 
     def _text(self, selector: str) -> str:

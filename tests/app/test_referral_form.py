@@ -168,7 +168,14 @@ async def test_privacy_masks_typed_names(tmp_path: Path) -> None:
         assert "CANARYNAME" in run.text()
         await run.press("f9")
         assert "CANARYNAME" not in run.text()
+        assert "●●●●●" in run.text() and not run.modal.query_one("#given", Input).display
         assert run.modal.query_one("#given", Input).value == "CANARYNAME"  # still typed, only hidden
+        await run.press("ctrl+n")  # a child added in privacy mode is masked too; focus skips its name
+        assert not run.modal.query_one("#c1-name", Input).display
+        assert run.app.focused is run.modal.query_one("#c1-age")
+        await run.press("f9")
+        assert "CANARYNAME" in run.text()  # back to edit
+        assert run.modal.query_one("#c1-name", Input).display
 
 
 def test_age_band_from_date_of_birth() -> None:
