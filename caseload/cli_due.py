@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from json.encoder import encode_basestring_ascii as _string
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -33,6 +35,41 @@ def resolve_worker(store: Store, name: str | None) -> str | None:
     raise UnknownWorker(f"No worker called {name!r} in this store.")
 
 
+class _Nested(Exception):
+    """A row value is a list or an object (not a flat row)."""
+
+
+def _value(v: Any) -> str:
+    if type(v) is str:
+        return _string(v)
+    if type(v) is int:
+        return int.__repr__(v)
+    if isinstance(v, list | tuple | dict):
+        raise _Nested
+    return json.dumps(v)
+
+
+def dumps_rows(rows: list[dict[str, Any]]) -> str:
+    """``json.dumps(rows, indent=1)``, byte for byte, several times faster for a list of flat rows (the
+    standard encoder drops to pure Python when indenting; here each string goes through its C escaper).
+    Rows holding lists or objects go to ``json.dumps``."""
+    if not rows:
+        return "[]"
+    keys: dict[str, str] = {}
+    try:
+        parts = [
+            "{\n  "
+            + ",\n  ".join((keys.get(k) or keys.setdefault(k, _string(k) + ": ")) + _value(v) for k, v in row.items())
+            + "\n }"
+            if row
+            else "{}"
+            for row in rows
+        ]
+    except _Nested:
+        return json.dumps(rows, indent=1)
+    return "[\n " + ",\n ".join(parts) + "\n]"
+
+
 def run_due(store: Store, args: argparse.Namespace, out: Console) -> int:
     """Compute and print the due list."""
     from caseload.cli import CliError
@@ -45,7 +82,7 @@ def run_due(store: Store, args: argparse.Namespace, out: Console) -> int:
     files = store.due_casefiles(worker_id=worker_id)
     items = due_items(files, on, worker_id=worker_id)
     if args.json:
-        out.file.write(json.dumps(as_json(items), indent=1) + "\n")
+        out.file.write(dumps_rows(as_json(items)) + "\n")
         return EXIT_OK
     table = Table(title=f"Due on {on:%a %d %b %Y} · {len(items):,} items", title_justify="left")
     for col in ("Risk", "Case", "What", "Due", "Late", "Priority"):

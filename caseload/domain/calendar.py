@@ -89,6 +89,7 @@ def working_days_between(a: date, b: date, region: Region = Region.ENGLAND_WALES
     return count
 
 
+@lru_cache(maxsize=8192)
 def add_months(d: date, months: int) -> date:
     """``d`` moved by whole calendar months (may be negative); a day missing from the target month is
     clamped to its last day, so 31 Jan + 1 → 28/29 Feb and 29 Feb 2028 + 12 → 28 Feb 2029."""

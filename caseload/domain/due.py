@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
+from caseload.domain.bulk import gc_paused
 from caseload.domain.calendar import format_day
 from caseload.domain.casefile import CaseFile
 from caseload.domain.dash import review_due, trigger_dates
@@ -364,21 +365,22 @@ def due_items(
     ranked by :func:`priority` descending with ties broken by :func:`sort_key` (stable for any input order).
     """
     items: list[DueItem] = []
-    for cf in casefiles:
-        if worker_id is not None and cf.case.worker_id != worker_id:
-            continue
-        items.extend(
-            case_due_items(
-                cf,
-                on,
-                horizon_days=horizon_days,
-                settings=settings,
-                timetable=timetable,
-                region=region,
-                marac=marac,
+    with gc_paused():
+        for cf in casefiles:
+            if worker_id is not None and cf.case.worker_id != worker_id:
+                continue
+            items.extend(
+                case_due_items(
+                    cf,
+                    on,
+                    horizon_days=horizon_days,
+                    settings=settings,
+                    timetable=timetable,
+                    region=region,
+                    marac=marac,
+                )
             )
-        )
-    rank(items)
+        rank(items)
     return items
 
 

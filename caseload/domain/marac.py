@@ -64,6 +64,8 @@ def latest_dash_on(casefile: CaseFile, on: date) -> DashAssessment | None:
 
 def last_referral_on(casefile: CaseFile, on: date) -> date | None:
     """Date of the last MARAC referral made on or before ``on``, or None."""
+    if not casefile.marac_referrals:
+        return None
     return max((r.referred_on for r in casefile.marac_referrals if r.referred_on <= on), default=None)
 
 

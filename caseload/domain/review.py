@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from caseload.domain.bulk import gc_paused
 from caseload.domain.calendar import add_months
 from caseload.domain.casefile import CaseFile
 from caseload.domain.due import DueKind, case_due_items
@@ -146,20 +147,21 @@ def worker_figures(
     days_by_worker: dict[str, dict[str, int]] = {}
     monthly: dict[str, list[int]] = {}
     start = window_start(on, settings)
-    for cf in casefiles:
-        case = cf.case
-        wid = case.worker_id
-        figures = by_worker.setdefault(wid, {})
-        per_month = monthly.setdefault(wid, [0] * months)
-        found, days = case_figures(cf, on, settings)
-        for fig in found:
-            figures.setdefault(fig, []).append((case.reference, case.id))
-        if days is not None:
-            days_by_worker.setdefault(wid, {})[case.id] = days
-        if start <= case.opened_on <= on:
-            idx = month_index(case.opened_on, on, months)
-            if idx is not None:
-                per_month[idx] += 1
+    with gc_paused():
+        for cf in casefiles:
+            case = cf.case
+            wid = case.worker_id
+            figures = by_worker.setdefault(wid, {})
+            per_month = monthly.setdefault(wid, [0] * months)
+            found, days = case_figures(cf, on, settings)
+            for fig in found:
+                figures.setdefault(fig, []).append((case.reference, case.id))
+            if days is not None:
+                days_by_worker.setdefault(wid, {})[case.id] = days
+            if start <= case.opened_on <= on:
+                idx = month_index(case.opened_on, on, months)
+                if idx is not None:
+                    per_month[idx] += 1
     out: dict[str, WorkerFigures] = {}
     for wid, figures in by_worker.items():
         cases = {fig: tuple(cid for _, cid in sorted(pairs)) for fig, pairs in figures.items()}

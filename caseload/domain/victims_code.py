@@ -250,14 +250,19 @@ def unrecorded_obligations(
     cutoff = case.closed_on
     recorded = {(u.source_id, u.event) for u in casefile.updates if u.source_id is not None}
     found: list[Owed] = []
+    rules = timetable.rules
     for m in casefile.milestones:
         if m.case_id == case.id and (cutoff is None or m.occurred_on <= cutoff):
-            owed = _owed_for_milestone(m, case, timetable, region)
-            if owed is not None and (owed.source_id, owed.event) not in recorded:
-                found.append(owed)
+            rule = rules.get(m.kind)  # checked before the due date is worked out: most are recorded
+            if rule is not None and (m.id, rule.event) not in recorded:
+                owed = _owed_for_milestone(m, case, timetable, region)
+                if owed is not None:
+                    found.append(owed)
     for info in casefile.drive_info:
-        if info.victim_case_id == case.id and (cutoff is None or info.learned_on <= cutoff):
-            owed = _owed_for_drive(info, region, drive_working_days)
-            if (owed.source_id, owed.event) not in recorded:
-                found.append(owed)
+        if (
+            info.victim_case_id == case.id
+            and (cutoff is None or info.learned_on <= cutoff)
+            and (info.id, DRIVE_EVENTS[info.kind]) not in recorded
+        ):
+            found.append(_owed_for_drive(info, region, drive_working_days))
     return found

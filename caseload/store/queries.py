@@ -37,6 +37,7 @@ from caseload.domain.model import (
     User,
     VictimUpdate,
 )
+from caseload.store import due_read
 from caseload.store.access import Access
 from caseload.store.schema import table_for
 
@@ -188,8 +189,11 @@ class Queries:
         """Case files holding just what the due list reads: ``contacts`` holds only each case's first
         contact or attempt and its last successful contact; children, parties, plan items, links, outcomes,
         safe-contact cards and people other than the subject are left out; closed cases carry only their
-        victim updates, milestones and Drive information (all the due list chases once a case is closed)."""
-        return self.casefiles(worker_id=worker_id, for_due=True)
+        victim updates, milestones and Drive information (all the due list chases once a case is closed);
+        level-3 fields the due list does not read are blank. The fast read of :mod:`caseload.store.due_read`
+        (same due items as from :meth:`casefiles`)."""
+        with self.reading() as conn:
+            return due_read.due_casefiles(conn, self._access(conn), worker_id)
 
     def casefiles(
         self,
