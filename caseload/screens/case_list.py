@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from caseload.domain.casefile import CaseFile
 from caseload.domain.due import due_items
@@ -23,10 +23,11 @@ from caseload.domain.sanitise import one_line
 from caseload.screens.base import CaseloadScreen, bump_revision, data_revision, open_case
 from caseload.store.queries import CaseRow
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
 
-DISPLAY_LIMIT = 500
+DISPLAY_LIMIT = 200
 RISKS: tuple[RiskLevel | None, ...] = (None, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.STANDARD)
 STATUSES = ("open", "closed", "all")
 KINDS: tuple[CaseKind | None, ...] = (None, CaseKind.VICTIM, CaseKind.PERPETRATOR)
@@ -158,7 +159,7 @@ class CaseListScreen(CaseloadScreen[None]):
         yield Static(Text("Cases · loading…"), id="cases-summary")
         yield Input(placeholder="/ filter: reference, name or postcode area", id="cases-filter")
         yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, privacy watch, load."""

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from caseload.domain.due import case_due_items, rank
 from caseload.domain.enums import CaseKind, Role
@@ -27,6 +27,7 @@ from caseload.domain.model import Case
 from caseload.screens import case_tabs as tabs
 from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 
 TABS = (
     ("summary", "Summary"),
@@ -113,7 +114,7 @@ class CaseScreen(CaseEditingScreen):
         with TabbedContent(initial=self.first_tab, id="case-tabs"):
             for key, title in TABS:
                 yield TabPane(title, id=key)
-        yield Footer()
+        yield KeyBar()
 
     @staticmethod
     def _pane(key: str) -> list[Widget]:

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from caseload.domain.casefile import CaseFile
 from caseload.domain.contact_safety import (
@@ -41,6 +41,7 @@ from caseload.domain.model import Contact, SafeContact
 from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import MASK, level3
 
 KINDS: tuple[tuple[ContactKind, str, str], ...] = (
@@ -271,7 +272,7 @@ class ContactLogModal(CaseloadModal[Contact | None]):
                 yield Input(placeholder="short note (optional)", max_length=2000, id="contact-note")
             yield Static(Text(""), id="contact-warnings")
             yield Static(Text(""), id="contact-error")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the case; keep the clock line fresh; follow privacy mode."""

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from caseload.domain.calendar import format_day
 from caseload.domain.casefile import CaseFile
@@ -34,6 +34,7 @@ from caseload.domain.model import DashAssessment
 from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 
 DRAFT_ID = "~draft"
@@ -151,7 +152,7 @@ class DashFormModal(CaseloadModal[DashAssessment | None]):
                             id="dash-reason")
             yield Static(Text(""), id="dash-marac")
             yield Static(Text(""), id="dash-error")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns and rows, privacy watch, load the case."""

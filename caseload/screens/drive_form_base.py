@@ -22,11 +22,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 
 R = TypeVar("R")
 
@@ -131,7 +132,7 @@ class DriveFormModal(CaseloadModal[R]):
                 yield from self.fields()
             yield Static(Text(""), classes="drive-hint")
             yield Static(Text(""), classes="drive-error")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         """Follow privacy mode; load."""

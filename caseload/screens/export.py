@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from caseload.config import Config
@@ -32,6 +32,7 @@ from caseload.export.writers import FORMATS
 from caseload.store import reporting
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 
 ALL_AREAS = "__all__"
 SIDE_NOTE = (
@@ -121,7 +122,7 @@ class ExportScreen(Screen[None]):
             yield DataTable(id="export-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(SIDE_NOTE), id="export-note")
         yield Static(Text("Choose a period and press Preview (F5)."), id="export-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the area names."""

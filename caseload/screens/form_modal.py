@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.form_fields import FieldError
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import MASK
 
 R = TypeVar("R")
@@ -123,7 +124,7 @@ class FormModal(CaseloadModal[R]):
                 yield from self.fields()
             yield from self.below_fields()
             yield Static(Text(""), id="form-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Watch privacy mode, then load."""

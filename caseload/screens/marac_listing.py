@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from caseload.domain.forms import MaracAction
 from caseload.domain.model import MaracListing
@@ -26,6 +26,7 @@ from caseload.screens.base import CaseloadModal
 from caseload.screens.marac_referral import labelled_input, parse_day
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 
 
 class MaracListingModal(CaseloadModal[MaracListing | None]):
@@ -74,7 +75,7 @@ class MaracListingModal(CaseloadModal[MaracListing | None]):
             )
             yield Vertical(id="listing-rows")
             yield Static(Text(""), id="listing-message")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         """The date, the first action rows."""

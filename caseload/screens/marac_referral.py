@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from caseload.documents.files import DocumentError
 from caseload.documents.marac import WARNING, Format, write_referral
@@ -37,6 +37,7 @@ from caseload.domain.sanitise import one_line
 from caseload.screens.base import CaseloadModal
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 
 CONSENTS = (
@@ -181,7 +182,7 @@ class MaracReferralModal(CaseloadModal[MaracReferral | None]):
                         for n, (_fmt, label) in enumerate(FORMATS):
                             yield RadioButton(label, value=n == 0)
             yield Static(Text(""), id="marac-message")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         """Privacy watch, default folder, load."""

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from caseload.domain.enums import Role
 from caseload.domain.review import (
@@ -37,6 +37,7 @@ from caseload.store import review as store_review
 from caseload.store.errors import StoreError
 from caseload.store.review import Awaiting, ClosureAwaiting
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
 
@@ -157,7 +158,7 @@ class ReviewScreen(CaseloadScreen[None]):
         yield DataTable(id="review-workers", cursor_type="cell", zebra_stripes=True)
         yield Static(Text("Closures awaiting approval"), id="review-closures-title")
         yield DataTable(id="review-closures", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, privacy watch, first load (or the plain message for anyone but a supervisor)."""

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from caseload.domain.enums import RiskLevel
 from caseload.domain.sanitise import one_line
@@ -21,6 +21,7 @@ from caseload.screens.base import CaseloadScreen, open_case
 from caseload.store.audit import AuditEntry
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
 
@@ -61,7 +62,7 @@ class ReviewCasesScreen(CaseloadScreen[None]):
         """Title, the case table, footer."""
         yield Static(Text(one_line(self.title_text, 160)), id="review-cases-title")
         yield DataTable(id="review-cases", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns and rows; refill when privacy mode changes."""
@@ -151,7 +152,7 @@ class AuditListScreen(CaseloadScreen[None]):
         """Title, entries, footer."""
         yield Static(Text(f"{self._title()} · loading…"), id="review-audit-title")
         yield DataTable(id="review-audit", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, then load in a worker."""

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static, TabbedContent, TabPane
 
 from caseload.config import Config
 from caseload.domain.enums import Role
@@ -27,6 +27,7 @@ from caseload.store import admin, admin_backup, admin_retention, keys
 from caseload.store.admin_retention import RetentionItem
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 
 RESTORE_NOTE = (
     "Restore is command-line only: 'caseload restore FILE' checks the backup completely, keeps the current "
@@ -152,7 +153,7 @@ class SettingsScreen(CaseloadScreen[None]):
                     yield Input(placeholder="type the selected case's reference to confirm", id="dispose-confirm")
                     yield Button(Text("Dispose (hard delete)"), id="dispose", variant="error")
         yield Static(Text(""), id="settings-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, then load users and retention."""

@@ -13,13 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from caseload.domain.due import DueItem, due_items
 from caseload.domain.enums import RiskLevel, Role
 from caseload.domain.sanitise import one_line
 from caseload.screens.base import CaseloadScreen, data_revision, open_case
 from caseload.store.store import Store
+from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import RISK_SHORT, risk_text
 
@@ -90,7 +91,7 @@ class TodayScreen(CaseloadScreen[None]):
         yield Static(Text("Today · loading…"), id="today-header")
         yield Static(Text(""), id="today-summary")
         yield DataTable(id="today-table", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, privacy watch, first load."""
