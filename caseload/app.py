@@ -98,6 +98,7 @@ class CaseloadApp(App[int]):
         self.idle = IdleWatch(config.idle_lock_minutes * 60.0, self.clocks)
         self._idle_tick_s = idle_tick_s
         self._escapes: list[float] = []
+        self._last_input_event: events.Event | None = None
         self.resume = ResumePoint()
         self.wrong_passphrases = 0
         self.retry_after = 0.0
@@ -296,7 +297,11 @@ class CaseloadApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         """Every key or mouse press counts as activity; Esc presses are counted for quick exit wherever
         they land (modals bind Esc themselves, so a binding here would never see them)."""
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollUp | events.MouseScrollDown):
+        # A key event comes here first from the driver and again when it bubbles back up from the focused
+        # widget: count each press once.
+        user_input = events.Key | events.MouseDown | events.MouseScrollUp | events.MouseScrollDown
+        if isinstance(event, user_input) and event is not self._last_input_event:
+            self._last_input_event = event
             self.idle.touch()
             if isinstance(event, events.Key) and event.key == "escape":
                 self._count_escape()

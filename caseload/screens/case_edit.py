@@ -20,10 +20,11 @@ from caseload.screens import case_tabs as tabs
 from caseload.screens.base import CaseloadScreen, bump_revision
 
 VICTIM_ONLY = frozenset({"dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "told"})
+DRIVE_ONLY = frozenset({"intervention", "session", "behaviour", "link_victim", "share"})
 EDIT_ACTIONS = frozenset({"log_contact", "dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "order",
-                          "breach", "milestone", "told", "status", "close_case"})
+                          "breach", "milestone", "told", "status", "close_case"}) | DRIVE_ONLY
 WHEN_OPEN = frozenset({"log_contact", "dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "order",
-                       "breach", "milestone", "told", "close_case"})
+                       "breach", "milestone", "told", "close_case"}) | DRIVE_ONLY
 
 
 class CaseEditingScreen(CaseloadScreen[None]):
@@ -45,6 +46,15 @@ class CaseEditingScreen(CaseloadScreen[None]):
         Binding("t", "told", "Told", id="case.told", tooltip="Mark the victim told (the update under the cursor)"),
         Binding("u", "status", "Status", id="case.status", tooltip="Change status: only the valid next steps"),
         Binding("x", "close_case", "Close", id="case.close", tooltip="Close the case with an exit snapshot"),
+        Binding("a", "intervention", "Action", id="case.drive_action",
+                tooltip="Drive: add an intervention action (disruption, behaviour change, support)"),
+        Binding("g", "session", "Session", id="case.drive_session", tooltip="Drive: record a session"),
+        Binding("v", "behaviour", "Behaviours", id="case.drive_behaviour",
+                tooltip="Drive: record a behaviour review (intake, then each review)"),
+        Binding("k", "link_victim", "Link victim", id="case.drive_link", show=False,
+                tooltip="Drive: link a victim, or record a hidden victim"),
+        Binding("i", "share", "Tell IDVA", id="case.drive_share",
+                tooltip="Drive: record information bearing on a linked victim's safety for her IDVA"),
     ]
 
     # Provided by CaseScreen.
@@ -70,6 +80,8 @@ class CaseEditingScreen(CaseloadScreen[None]):
             return False
         case = ctx.casefile.case
         if action in VICTIM_ONLY and case.kind is not CaseKind.VICTIM:
+            return False
+        if action in DRIVE_ONLY and case.kind is not CaseKind.PERPETRATOR:
             return False
         if action in WHEN_OPEN and not case.is_open:
             return False
@@ -188,6 +200,36 @@ class CaseEditingScreen(CaseloadScreen[None]):
         from caseload.screens.case_status import CloseCaseModal
 
         self._open(CloseCaseModal(self.store, self.case_id, self._day()))
+
+    def action_intervention(self) -> None:
+        """Drive: add an intervention action."""
+        from caseload.screens.drive_forms import InterventionActionModal
+
+        self._open(InterventionActionModal(self.store, self.case_id, self._day()))
+
+    def action_session(self) -> None:
+        """Drive: record a behaviour-change session."""
+        from caseload.screens.drive_forms import SessionModal
+
+        self._open(SessionModal(self.store, self.case_id, self._day()))
+
+    def action_behaviour(self) -> None:
+        """Drive: record a behaviour review."""
+        from caseload.screens.drive_forms import BehaviourReviewModal
+
+        self._open(BehaviourReviewModal(self.store, self.case_id, self._day()))
+
+    def action_link_victim(self) -> None:
+        """Drive: link a victim (or a hidden victim)."""
+        from caseload.screens.drive_forms import LinkVictimModal
+
+        self._open(LinkVictimModal(self.store, self.case_id, self._day()))
+
+    def action_share(self) -> None:
+        """Drive: information for a linked victim's IDVA (an update she owes within a working day)."""
+        from caseload.screens.drive_forms import DriveInfoModal
+
+        self._open(DriveInfoModal(self.store, self.case_id, self._day()))
 
     def edit_palette(self) -> list[tuple[str, str, Any]]:
         """Palette entries for the editing actions that apply."""

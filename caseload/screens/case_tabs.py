@@ -22,6 +22,7 @@ from caseload.domain.marac import CriterionResult
 from caseload.domain.model import Person, ProtectiveOrder, SafetyPlanItem, VictimUpdate
 from caseload.domain.sanitise import one_line
 from caseload.domain.schedules import current_plan, last_contact_on
+from caseload.screens.drive_tabs import DriveContext
 from caseload.store.audit import AuditEntry
 from caseload.widgets.privacy import level3, masked
 from caseload.widgets.risk import RISK_SHORT
@@ -56,6 +57,8 @@ class CaseContext:
     due: tuple[DueItem, ...] = ()
     marac: tuple[CriterionResult, ...] = ()
     flags: dict[str, bool] = field(default_factory=dict)
+    drive: DriveContext | None = None
+    """Set on a Drive (perpetrator) case: what the Drive tabs show."""
 
 
 def day(d: date | None) -> str:

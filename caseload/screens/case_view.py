@@ -25,6 +25,7 @@ from caseload.domain.enums import CaseKind, Role
 from caseload.domain.marac import evaluate
 from caseload.domain.model import Case
 from caseload.screens import case_tabs as tabs
+from caseload.screens import drive_tabs
 from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -71,9 +72,12 @@ def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
     due = case_due_items(cf, on)
     rank(due)
     marac = evaluate(cf, on) if cf.case.kind is CaseKind.VICTIM else ()
+    drive = None
+    if cf.case.kind is CaseKind.PERPETRATOR:
+        drive = drive_tabs.DriveContext(cf, on, store.linked_victims(case_id), workers)
     store.audit_event("case.viewed", case_id)
     audit = tuple(store.audit_entries(case_id, limit=300))
-    return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), audit, tuple(due), marac)
+    return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), audit, tuple(due), marac, drive=drive)
 
 
 class CaseScreen(CaseEditingScreen):
@@ -128,7 +132,8 @@ class CaseScreen(CaseEditingScreen):
             return [DataTable(id="orders-table", cursor_type="row"),
                     Static(Text("Criminal-justice milestones", style="bold"), classes="caption"),
                     DataTable(id="milestones-table", cursor_type="row")]
-        widgets: list[Widget] = [Static(id=f"{key}-text", classes="case-text")] if key in ("plan", "contacts") else []
+        texts = ("plan", "contacts", "updates", "links")
+        widgets: list[Widget] = [Static(id=f"{key}-text", classes="case-text")] if key in texts else []
         return [*widgets, DataTable(id=f"{key}-table", cursor_type="row")]
 
     async def _mount_pane(self, key: str) -> None:
@@ -137,11 +142,6 @@ class CaseScreen(CaseEditingScreen):
             return
         self._mounted.add(key)
         await self.query_one(f"#{key}", TabPane).mount_all(self._pane(key))
-        for table_key in ("orders", "milestones") if key == "orders" else (key,):
-            if table_key in COLUMNS:
-                table = self.query_one(f"#{table_key}-table", DataTable)
-                for n, col in enumerate(COLUMNS[table_key]):
-                    table.add_column(col, key=str(n))
 
     def on_mount(self) -> None:
         """Privacy watch, load."""
@@ -221,6 +221,8 @@ class CaseScreen(CaseEditingScreen):
         p = self.privacy
         if key == "summary":
             self.query_one("#summary-text", Static).update(tabs.summary(ctx, p, self.revealed))
+        elif ctx.drive is not None and key in ("risk", "plan", "updates", "links"):
+            self._fill_drive(key, ctx.drive, p)
         elif key == "risk":
             scores = tabs.risk_scores(ctx)
             plural = "" if len(scores) == 1 else "s"
@@ -238,18 +240,44 @@ class CaseScreen(CaseEditingScreen):
             self.query_one("#contacts-text", Static).update(tabs.contact_text(ctx))
             self._rows("contacts", tabs.contact_rows(ctx, p))
         elif key == "updates":
+            self.query_one("#updates-text", Static).update("")
             self._rows("updates", tabs.update_rows(ctx))
         elif key == "orders":
             self._rows("orders", tabs.order_rows(ctx, p))
             self._rows("milestones", tabs.milestone_rows(ctx, p))
         elif key == "links":
+            self.query_one("#links-text", Static).update("")
             self._rows("links", tabs.link_rows(ctx))
         elif key == "audit":
             self._rows("audit", tabs.audit_rows(ctx))
 
-    def _rows(self, key: str, rows: list[tabs.Row]) -> None:
+    def _fill_drive(self, key: str, drive: drive_tabs.DriveContext, privacy: bool) -> None:
+        """The Drive versions of the risk, plan, updates and links tabs."""
+        if key == "risk":
+            self.query_one("#risk-caption", Static).update(drive_tabs.rfg_text(drive))
+            self.query_one("#risk-spark", Sparkline).display = False
+            self._rows("risk", drive_tabs.behaviour_rows(drive), drive_tabs.behaviour_columns(drive))
+            self.query_one("#marac-text", Static).update(drive_tabs.behaviour_text(drive))
+        elif key == "plan":
+            self.query_one("#plan-text", Static).update(drive_tabs.plan_text(drive, privacy))
+            self._rows("plan", drive_tabs.plan_rows(drive, privacy), drive_tabs.PLAN_COLUMNS)
+        elif key == "updates":
+            self.query_one("#updates-text", Static).update(drive_tabs.shared_text(drive))
+            self._rows("updates", drive_tabs.shared_rows(drive, privacy), drive_tabs.SHARED_COLUMNS)
+        elif key == "links":
+            self.query_one("#links-text", Static).update(drive_tabs.referral_text(drive, privacy))
+            self._rows("links", drive_tabs.victim_rows(drive), drive_tabs.VICTIM_COLUMNS)
+
+    def _rows(self, key: str, rows: list[tabs.Row], columns: tuple[str, ...] | None = None) -> None:
+        """Fill a table; its columns are set (again) when they differ (a Drive case shows other columns)."""
         table = self.query_one(f"#{key}-table", DataTable)
-        table.clear()
+        wanted = columns if columns is not None else COLUMNS[key]
+        if tuple(str(c.label) for c in table.columns.values()) != tuple(wanted):
+            table.clear(columns=True)
+            for n, col in enumerate(wanted):
+                table.add_column(col, key=str(n))
+        else:
+            table.clear()
         table.add_rows(rows)
 
     def action_tab(self, step: int) -> None:

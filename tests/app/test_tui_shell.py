@@ -411,3 +411,19 @@ async def test_review_on_key_3_for_supervisors_and_settings_from_the_palette(tmp
         await settle(pilot, app)
         assert isinstance(app.screen, ReviewScreen)
         assert "A. Worker" in screen_text(app)
+
+
+async def test_two_escapes_do_not_lock_but_three_do(canary_store) -> None:  # type: ignore[no-untyped-def]
+    store_dir, _ = canary_store
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        await pilot.press("escape")  # back to the list (the key bubbles: still one press)
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not app.locked and len(app._escapes) == 2
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.locked
