@@ -51,7 +51,7 @@ async def _until(pilot: Any, done: Any, timeout: float = 30.0) -> None:
 
 async def measure(store_dir: Path, repeat: int) -> dict[str, list[float]]:
     """Run the app headless and time each interaction (seconds)."""
-    names = ("unlock → Today", "filter keystroke", "open case", "switch tab")
+    names = ("unlock → Today", "filter keystroke", "open case", "switch tab", "no-op key (Pilot baseline)")
     results: dict[str, list[float]] = {n: [] for n in names} | {f"{n} (cpu)": [] for n in names}
 
     class Timer:
@@ -95,6 +95,11 @@ async def measure(store_dir: Path, repeat: int) -> dict[str, list[float]]:
             screen.query_one(Input).value = ""
             await pilot.press("enter")  # filter box → table
             await pilot.pause()
+            for _ in range(repeat):
+                with Timer("no-op key (Pilot baseline)"):
+                    await pilot.press("f7")  # bound to nothing: what Pilot's press + pause cost on their own
+                    await pilot.pause()
+            await pilot.pause()
             for n in range(repeat // 3):
                 with Timer("open case"):
                     await pilot.press("enter")
@@ -127,7 +132,8 @@ def main() -> int:
         console.print(f"building a {args.cases:,}-case demo store in {args.store} …")
         build_demo(args.store, args.cases, 1, TODAY)
     results = asyncio.run(measure(args.store, args.repeat))
-    goals = {"unlock → Today": 1.0, "filter keystroke": 0.05, "open case": 0.05, "switch tab": 0.05}
+    goals = {"unlock → Today": 1.0, "filter keystroke": 0.05, "open case": 0.05, "switch tab": 0.05,
+             "no-op key (Pilot baseline)": 0.05}
     goals |= {f"{k} (cpu)": v for k, v in goals.items()}
     table = Table(title=f"TUI speed · {args.cases:,}-case demo store · Pilot, headless")
     for col in ("interaction", "median ms", "p90 ms", "goal ms", "median / goal", "n"):
