@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caseload.domain.casefile import CaseFile
-from caseload.domain.enums import DashAnswer, MilestoneKind, RiskLevel
+from caseload.domain.enums import DashAnswer, DriveInfoKind, MilestoneKind, RiskLevel
 from caseload.domain.model import DashAssessment
 
 QUESTIONS: tuple[str, ...] = (
@@ -111,6 +111,10 @@ def review_due(latest: DashAssessment, triggers: Iterable[date] = (), weeks: int
     return due
 
 
+DRIVE_TRIGGERS = frozenset({DriveInfoKind.RELEASE_DATE, DriveInfoKind.STATED_INTENT, DriveInfoKind.BREACH})
+"""Drive information that bears on the victim's risk: her DASH (and with it the safety plan) is reviewed."""
+
+
 def trigger_dates(casefile: CaseFile) -> Iterator[date]:
     """Dates of recorded trigger events, unsorted and possibly repeated (see :func:`review_triggers`)."""
     for i in casefile.incidents:
@@ -120,6 +124,9 @@ def trigger_dates(casefile: CaseFile) -> Iterator[date]:
     for m in casefile.milestones:
         if m.kind == MilestoneKind.RELEASE_FROM_CUSTODY:
             yield m.occurred_on
+    for info in casefile.drive_info:
+        if info.victim_case_id == casefile.case.id and info.kind in DRIVE_TRIGGERS:
+            yield info.learned_on
     if casefile.case.closed_on is not None:
         yield casefile.case.closed_on
 

@@ -21,7 +21,7 @@ from typing import Any
 from caseload.domain.bulk import gc_paused
 from caseload.domain.calendar import format_day
 from caseload.domain.casefile import CaseFile
-from caseload.domain.dash import review_due, trigger_dates
+from caseload.domain.dash import DRIVE_TRIGGERS, review_due, trigger_dates
 from caseload.domain.enums import CaseKind, MaracCriterion, MilestoneKind, OrderType, Region, RiskLevel
 from caseload.domain.marac import DEFAULT_MARAC, MaracSettings, criteria_triggers, last_referral_on
 from caseload.domain.schedules import (
@@ -248,6 +248,9 @@ def _trigger_label(cf: CaseFile, d: date) -> str:
         return "order breach"
     if any(m.occurred_on == d and m.kind == MilestoneKind.RELEASE_FROM_CUSTODY for m in cf.milestones):
         return "release from custody"
+    for info in cf.drive_info:
+        if info.learned_on == d and info.victim_case_id == cf.case.id and info.kind in DRIVE_TRIGGERS:
+            return f"Drive information ({info.kind.value.replace('_', ' ')})"
     return "trigger event"
 
 
@@ -261,7 +264,10 @@ def _dash(c: _Collector, settings: ScheduleSettings) -> None:
         return
     last = format_day(latest.assessed_on)
     if due < latest.assessed_on + timedelta(weeks=settings.dash_review_weeks):
-        reason = f"DASH review due: {_trigger_label(cf, due)} on {format_day(due)} after the DASH of {last}"
+        label = _trigger_label(cf, due)
+        reason = f"DASH review due: {label} on {format_day(due)} after the DASH of {last}"
+        if label.startswith("Drive information"):
+            reason += "; review the safety plan too"
     else:
         reason = f"DASH review due: last DASH {last} (every {settings.dash_review_weeks} weeks)"
     c.add(DueKind.DASH_REVIEW, due, reason, latest.id)

@@ -26,6 +26,11 @@ def forward_worker_error(screen: Screen[Any], event: Worker.StateChanged) -> Non
 class CaseloadScreen(Screen[R]):
     """A screen whose worker errors become app notifications."""
 
+    @property
+    def privacy(self) -> bool:
+        """Privacy mode as set on the app (level-3 fields masked)."""
+        return bool(getattr(self.app, "privacy", False))
+
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
         forward_worker_error(self, event)
@@ -33,6 +38,11 @@ class CaseloadScreen(Screen[R]):
 
 class CaseloadModal(ModalScreen[R]):
     """A modal whose worker errors become app notifications."""
+
+    @property
+    def privacy(self) -> bool:
+        """Privacy mode as set on the app (level-3 fields masked)."""
+        return bool(getattr(self.app, "privacy", False))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:

@@ -190,11 +190,6 @@ class CaseScreen(CaseEditingScreen):
         await self._fill(self.query_one(TabbedContent).active or "summary")
         self.refresh_bindings()
 
-    @property
-    def privacy(self) -> bool:
-        """Privacy mode as set on the app."""
-        return bool(getattr(self.app, "privacy", False))
-
     def _render_header(self) -> None:
         if self.ctx is not None:
             self.query_one("#case-header", Static).update(tabs.header(self.ctx, self.privacy))

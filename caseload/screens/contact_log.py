@@ -280,11 +280,6 @@ class ContactLogModal(CaseloadModal[Contact | None]):
         self.set_interval(CLOCK_TICK_S, self.refresh_view, name="contact-clock")
         self._load()
 
-    @property
-    def privacy(self) -> bool:
-        """Privacy mode as set on the app."""
-        return bool(getattr(self.app, "privacy", False))
-
     @work(thread=True, exclusive=True, group="contact-log", exit_on_error=False)
     def _load(self) -> None:
         try:

@@ -168,11 +168,6 @@ class DashFormModal(CaseloadModal[DashAssessment | None]):
         self.watch(self.app, "privacy", self._privacy_changed, init=True)
         self._load()
 
-    @property
-    def privacy(self) -> bool:
-        """Privacy mode as set on the app."""
-        return bool(getattr(self.app, "privacy", False))
-
     @work(thread=True, exclusive=True, group="dash-form", exit_on_error=False)
     def _load(self) -> None:
         try:

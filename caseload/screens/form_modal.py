@@ -132,11 +132,6 @@ class FormModal(CaseloadModal[R]):
         self.say("Loading…")
         self._load()
 
-    @property
-    def privacy(self) -> bool:
-        """Privacy mode of the app (level-3 text masked)."""
-        return bool(getattr(self.app, "privacy", False))
-
     def _privacy_changed(self, privacy: bool) -> None:
         """Level-3 boxes give way to a fixed-width mask (not even the length shows) while privacy is on; what
         was typed stays, and F9 brings the boxes back to edit."""

@@ -191,11 +191,6 @@ class MaracReferralModal(CaseloadModal[MaracReferral | None]):
         self.watch(self.app, "privacy", self._privacy_changed, init=True)
         self._load()
 
-    @property
-    def privacy(self) -> bool:
-        """Privacy mode as set on the app."""
-        return bool(getattr(self.app, "privacy", False))
-
     def _privacy_changed(self, _value: bool) -> None:
         for selector in LEVEL3_INPUTS:
             self.query_one(selector, Input).password = self.privacy
