@@ -35,6 +35,7 @@ from caseload.demo import DEMO_PASSPHRASE, build_demo
 from caseload.screens.case_list import CaseListScreen
 from caseload.screens.case_view import CaseScreen
 from caseload.screens.today import TodayScreen
+from caseload.store.keys import read_keys
 from caseload.store.store import store_exists
 
 TODAY = date(2026, 12, 4)
@@ -49,7 +50,7 @@ async def _until(pilot: Any, done: Any, timeout: float = 30.0) -> None:
         await pilot.pause(0)
 
 
-async def measure(store_dir: Path, repeat: int) -> dict[str, list[float]]:
+async def measure(store_dir: Path, repeat: int, user: str | None = None) -> dict[str, list[float]]:
     """Run the app headless and time each interaction (seconds)."""
     names = ("unlock → Today", "filter keystroke", "open case", "switch tab", "no-op key (Pilot baseline)")
     results: dict[str, list[float]] = {n: [] for n in names} | {f"{n} (cpu)": [] for n in names}
@@ -68,7 +69,7 @@ async def measure(store_dir: Path, repeat: int) -> dict[str, list[float]]:
             results[f"{self.name} (cpu)"].append(time.process_time() - self.cpu)
 
     for _ in range(3):
-        app = make_app(Config(store_dir=store_dir), today=lambda: TODAY)
+        app = make_app(Config(store_dir=store_dir, user=user), today=lambda: TODAY)
         app.animation_level = "none"
         async with app.run_test(size=(140, 45)) as pilot:
             app.screen.query_one("#passphrase", Input).value = DEMO_PASSPHRASE
@@ -126,12 +127,17 @@ def main() -> int:
     parser.add_argument("--store", type=Path, default=Path("/tmp/caseload-bench-10k"))
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--role", choices=["supervisor", "idva"], default="supervisor",
+                        help="sign in as the demo supervisor (every case in the list, default) or the IDVA")
     args = parser.parse_args()
     console = Console()
     if not store_exists(args.store):
         console.print(f"building a {args.cases:,}-case demo store in {args.store} …")
         build_demo(args.store, args.cases, 1, TODAY)
-    results = asyncio.run(measure(args.store, args.repeat))
+    slots = read_keys(args.store / "keys.json").slots
+    user = next((s.user for s in slots if s.role == args.role), None)
+    results = asyncio.run(measure(args.store, args.repeat, user))
+    console.print(f"signed in as {user} ({args.role})")
     goals = {"unlock → Today": 1.0, "filter keystroke": 0.05, "open case": 0.05, "switch tab": 0.05,
              "no-op key (Pilot baseline)": 0.05}
     goals |= {f"{k} (cpu)": v for k, v in goals.items()}

@@ -153,6 +153,8 @@ class CaseListScreen(CaseloadScreen[None]):
         self.sort_reverse = False
         self._workers: list[str] = []
         self._revision = -1
+        self._sorted: list[ListRow] = []
+        self._order_key: tuple[str, bool, int] | None = None
 
     def compose(self) -> ComposeResult:
         """Summary line, filter box, table, footer."""
@@ -208,8 +210,7 @@ class CaseListScreen(CaseloadScreen[None]):
 
     def refill(self) -> None:
         """Apply filters and sort, and fill the table (first DISPLAY_LIMIT matches)."""
-        found = matches(self.rows, self.filters, self.overdue or set())
-        found.sort(key=_SORT_KEYS[self.sort_by], reverse=self.sort_reverse)
+        found = matches(self._ordered(), self.filters, self.overdue or set())
         self.shown = found
         privacy = bool(getattr(self.app, "privacy", False))
         table = self.query_one(DataTable)
@@ -228,6 +229,15 @@ class CaseListScreen(CaseloadScreen[None]):
             ),
         )
         self._summary()
+
+    def _ordered(self) -> list[ListRow]:
+        """The rows in the current sort order, sorted once per sort change (filtering keeps the order, so a
+        keystroke never sorts 10,000 rows)."""
+        key = (self.sort_by, self.sort_reverse, id(self.rows))
+        if self._order_key != key:
+            self._sorted = sorted(self.rows, key=_SORT_KEYS[self.sort_by], reverse=self.sort_reverse)
+            self._order_key = key
+        return self._sorted
 
     def _summary(self) -> None:
         total = len(self.rows)
@@ -318,10 +328,27 @@ class CaseListScreen(CaseloadScreen[None]):
         from caseload.screens.referral_form import ReferralFormModal
 
         if self.store.role is Role.DRIVE:
-            self.notify("New victim referrals are made by IDVAs and supervisors.", markup=False)
+            self.action_new_drive_referral()
             return
         today: Callable[[], date] = getattr(self.app, "today", date.today)
         self.app.push_screen(ReferralFormModal(self.store, today()), callback=self._referral_saved)
+
+    def action_new_drive_referral(self) -> None:
+        """New Drive referral → perpetrator case (Drive users and supervisors); it opens when saved."""
+        from caseload.screens.drive_referral import DriveReferralModal
+
+        if self.store.role is Role.IDVA:
+            self.notify("Drive referrals are made by Drive case managers and supervisors.", markup=False)
+            return
+        today: Callable[[], date] = getattr(self.app, "today", date.today)
+        self.app.push_screen(DriveReferralModal(self.store, today()), callback=self._drive_referral_saved)
+
+    def _drive_referral_saved(self, case: Any) -> None:
+        if case is None:
+            return
+        bump_revision(self)
+        self._load()
+        open_case(self, case.id)
 
     def _referral_saved(self, casefile: CaseFile | None) -> None:
         if casefile is None:
@@ -331,9 +358,9 @@ class CaseListScreen(CaseloadScreen[None]):
         open_case(self, casefile.case.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """New referrals are made by IDVAs and supervisors."""
-        if action == "new_referral":
-            return self.store.role is not Role.DRIVE
+        """Drive referrals are made by Drive case managers and supervisors (n opens the right form)."""
+        if action == "new_drive_referral":
+            return self.store.role is not Role.IDVA
         return True
 
     def resume_point(self) -> tuple[str, Any]:
@@ -352,4 +379,6 @@ class CaseListScreen(CaseloadScreen[None]):
             ("Cases: Sort", "Sort by the next column", lambda: self.action_sort(1)),
             ("Cases: Open case", "Open the case under the cursor", self.action_open_case),
             ("Cases: New referral", "Create a victim case from a referral", self.action_new_referral),
+            ("Cases: New Drive referral", "Create a Drive (perpetrator) case from a referral",
+             self.action_new_drive_referral),
         ]

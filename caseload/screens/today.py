@@ -53,9 +53,10 @@ def section_of(item: DueItem) -> str:
 
 
 def load_today(store: Store, on: date) -> TodayData:
-    """Due items for the signed-in worker (everyone's for a supervisor), with the subjects' names."""
+    """Due items on the signed-in worker's own cases, with the subjects' names. A supervisor sees her own
+    caseload here too; the team's figures are on Review (3), so unlocking never waits for the whole store."""
     me = store.me()
-    worker_id = None if me is None or store.role is Role.SUPERVISOR else me.id
+    worker_id = me.id if me is not None else ""
     files = store.due_casefiles(worker_id=worker_id)
     items = due_items(files, on, worker_id=worker_id, horizon_days=HORIZON_DAYS)
     names = {cf.case.id: cf.subject.display_name for cf in files}
@@ -160,6 +161,8 @@ class TodayScreen(CaseloadScreen[None]):
         header.append(f" ({data.role.value.upper() if data.role is Role.IDVA else data.role.value})")
         counts = " · ".join(f"{RISK_SHORT[r].lower()} {by_risk.get(r, 0)}" for r in RISK_ORDER)
         header.append(f"    due: {counts}")
+        if data.role is Role.SUPERVISOR:
+            header.append("    team figures: 3 Review")
         self.query_one("#today-header", Static).update(header)
         sections = Counter(section_of(i) for i in data.items)
         open_total = sum(data.open_by_risk.values())
