@@ -20,7 +20,7 @@ from caseload.screens import case_tabs as tabs
 from caseload.screens.base import CaseloadScreen, bump_revision
 
 VICTIM_ONLY = frozenset({"dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "told"})
-DRIVE_ONLY = frozenset({"intervention", "session", "behaviour", "link_victim", "share"})
+DRIVE_ONLY = frozenset({"intervention", "session", "behaviour", "link_victim", "share", "allocate"})
 EDIT_ACTIONS = frozenset({"log_contact", "dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "order",
                           "breach", "milestone", "told", "status", "close_case"}) | DRIVE_ONLY
 WHEN_OPEN = frozenset({"log_contact", "dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "order",
@@ -55,6 +55,8 @@ class CaseEditingScreen(CaseloadScreen[None]):
                 tooltip="Drive: link a victim, or record a hidden victim"),
         Binding("i", "share", "Tell IDVA", id="case.drive_share",
                 tooltip="Drive: record information bearing on a linked victim's safety for her IDVA"),
+        Binding("y", "allocate", "Allocate", id="case.drive_allocate",
+                tooltip="Drive: allocate the case to a Drive case manager"),
     ]
 
     # Provided by CaseScreen.
@@ -89,6 +91,8 @@ class CaseEditingScreen(CaseloadScreen[None]):
             return any(r.met for r in ctx.marac)
         if action == "status":
             return ctx.role is not Role.DRIVE or case.kind is CaseKind.PERPETRATOR
+        if action == "allocate":  # a referred case; a supervisor may also re-allocate
+            return ctx.role is Role.SUPERVISOR or (ctx.role is Role.DRIVE and case.status == "referred")
         return True
 
     def _open(self, modal: Screen[Any]) -> None:
@@ -230,6 +234,12 @@ class CaseEditingScreen(CaseloadScreen[None]):
         from caseload.screens.drive_forms import DriveInfoModal
 
         self._open(DriveInfoModal(self.store, self.case_id, self._day()))
+
+    def action_allocate(self) -> None:
+        """Drive: allocate to a Drive case manager ("referred" → "allocated")."""
+        from caseload.screens.drive_referral import AllocateModal
+
+        self._open(AllocateModal(self.store, self.case_id, self._day()))
 
     def edit_palette(self) -> list[tuple[str, str, Any]]:
         """Palette entries for the editing actions that apply."""
