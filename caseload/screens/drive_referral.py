@@ -47,10 +47,7 @@ class DriveReferralModal(DriveFormModal[Case | None]):
     Dismisses with the new :class:`Case`, or None."""
 
     FORM_TITLE = "New Drive referral"
-    DEFAULT_CSS = """
-    DriveReferralModal .drive-box { width: 120; }
-    DriveReferralModal .drive-fields { grid-size: 4; grid-columns: 14 1fr 14 1fr; }
-    """
+    CSS_PATH = ["drive_forms.tcss", "drive_referral.tcss"]  # type: ignore[assignment]  # two columns
     BINDINGS = [
         Binding("ctrl+y", "create_anyway", "Create anyway", id="drive_referral.anyway",
                 tooltip="Create the case although a case with this name and date of birth exists"),
@@ -85,6 +82,10 @@ class DriveReferralModal(DriveFormModal[Case | None]):
     def heading(self) -> str:
         """The title line."""
         return self.FORM_TITLE
+
+    def show_loaded(self, data: Any) -> None:
+        """Start at the service user's given name."""
+        self.query_one("#su-given", Input).focus()
 
     def hint(self) -> Text:
         """The duplicate warning once the store found candidates."""
