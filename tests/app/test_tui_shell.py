@@ -410,6 +410,10 @@ async def test_review_on_key_3_for_supervisors_and_settings_from_the_palette(tmp
         await pilot.press("3")
         await settle(pilot, app)
         assert isinstance(app.screen, ReviewScreen)
+        for _ in range(20):  # the figures load in a worker; under load that can take a few rounds
+            if "A. Worker" in screen_text(app):
+                break
+            await settle(pilot, app)
         assert "A. Worker" in screen_text(app)
 
 
