@@ -50,6 +50,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "links": ("Case", "Type", "Risk", "Worker", "Relationship"),
     "audit": ("#", "When (UTC)", "Who", "Event", "Detail"),
 }
+DRIVE_TAB_TITLES = {"risk": "Risk & RFG", "plan": "Intervention plan", "updates": "Shared with IDVAs",
+                    "links": "Victims"}
 REVEAL_SECONDS = 120.0
 REVEALED_FIELDS = ("address", "phone", "email", "safe_numbers", "safe_times", "code_word", "who_must_not_know")
 
@@ -186,6 +188,7 @@ class CaseScreen(CaseEditingScreen):
             return
         self.ctx = message.ctx
         self._filled.clear()
+        self._label_tabs(message.ctx.drive is not None)
         self._render_header()
         await self._fill(self.query_one(TabbedContent).active or "summary")
         self.refresh_bindings()
@@ -245,6 +248,15 @@ class CaseScreen(CaseEditingScreen):
             self._rows("links", tabs.link_rows(ctx))
         elif key == "audit":
             self._rows("audit", tabs.audit_rows(ctx))
+
+    def _label_tabs(self, drive: bool) -> None:
+        """A Drive case's tabs say what they hold there (RFG, intervention plan, information shared)."""
+        content = self.query_one(TabbedContent)
+        for key, title in TABS:
+            label = DRIVE_TAB_TITLES.get(key, title) if drive else title
+            tab = content.get_tab(key)
+            if tab.label_text != label:
+                tab.label = Text(label)
 
     def _fill_drive(self, key: str, drive: drive_tabs.DriveContext, privacy: bool) -> None:
         """The Drive versions of the risk, plan, updates and links tabs."""

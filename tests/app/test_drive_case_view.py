@@ -43,6 +43,7 @@ async def test_drive_case_view_tabs_keys_and_no_victim_details(tmp_path: Path) -
             await pilot.press("right")
             await settle(pilot, app)
         everything = "\n".join(seen)
+        assert "Intervention plan" in everything and "Shared with IDVAs" in everything  # Drive tab titles
         assert "R " in everything and "RFG" in everything  # the score with how it was computed
         assert world["victim"].reference in everything  # the linked victim, by reference
         assert CANARY not in everything  # never her names, contact details, notes
