@@ -161,14 +161,15 @@ class CaseloadApp(App[int]):
         case's data); the lock throws it away with everything it showed."""
         if self.store is None:
             return
-        if self._case_screen is None:
-            self._case_screen = CaseScreen(self.store, case_id, tab)
-            self.install_screen(self._case_screen, name="case")
-        elif self._case_screen in self.screen_stack:
-            return
-        else:
-            self._case_screen.show_case(self.store, case_id, tab)
-        self.push_screen("case")
+        with self.batch_update():
+            if self._case_screen is None:
+                self._case_screen = CaseScreen(self.store, case_id, tab)
+                self.install_screen(self._case_screen, name="case")
+            elif self._case_screen in self.screen_stack:
+                return
+            else:
+                self._case_screen.show_case(self.store, case_id, tab)
+            self.push_screen("case")
 
     def bump_revision(self) -> None:
         """Something was written: lists reload when they are shown again."""

@@ -186,12 +186,13 @@ class CaseScreen(CaseEditingScreen):
             self.notify("That case is not available.", severity="warning", markup=False)
             self.app.pop_screen()
             return
-        self.ctx = message.ctx
-        self._filled.clear()
-        self._label_tabs(message.ctx.drive is not None)
-        self._render_header()
-        await self._fill(self.query_one(TabbedContent).active or "summary")
-        self.refresh_bindings()
+        with self.app.batch_update():  # one frame for the whole case, not one per widget
+            self.ctx = message.ctx
+            self._filled.clear()
+            self._label_tabs(message.ctx.drive is not None)
+            self._render_header()
+            await self._fill(self.query_one(TabbedContent).active or "summary")
+            self.refresh_bindings()
 
     def _render_header(self) -> None:
         if self.ctx is not None:

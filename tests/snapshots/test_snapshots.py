@@ -37,9 +37,13 @@ def _app(store_dir: Path, unlocked: bool = True) -> Any:
 
 async def _settle(pilot: Any) -> None:
     """Wait until no worker runs, every posted message is handled and animations are done."""
-    for _ in range(6):
+    quiet = 0
+    for _ in range(30):  # until two rounds in a row start no new worker (a load can start another)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        quiet = quiet + 1 if not any(w.is_running for w in pilot.app.workers) else 0
+        if quiet >= 2:
+            break
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
