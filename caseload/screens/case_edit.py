@@ -17,7 +17,7 @@ from textual.widgets import DataTable, TabbedContent
 
 from caseload.domain.enums import CaseKind, Role
 from caseload.screens import case_tabs as tabs
-from caseload.screens.base import CaseloadScreen, bump_revision
+from caseload.screens.base import CaseloadScreen
 
 VICTIM_ONLY = frozenset({"dash", "marac", "marac_listing", "plan_item", "edit_plan_item", "told"})
 DRIVE_ONLY = frozenset({"intervention", "session", "behaviour", "link_victim", "share", "allocate"})
@@ -100,8 +100,7 @@ class CaseEditingScreen(CaseloadScreen[None]):
 
     def _edited(self, result: object | None) -> None:
         if result is None:
-            return
-        bump_revision(self)
+            return  # the modal told the app about the write (bump_revision) when it saved
         self.notify("Saved.", markup=False)
         self.action_reload()
 

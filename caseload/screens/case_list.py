@@ -20,7 +20,7 @@ from caseload.domain.casefile import CaseFile
 from caseload.domain.due import due_items
 from caseload.domain.enums import CaseKind, RiskLevel, Role
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadScreen, bump_revision, data_revision, open_case
+from caseload.screens.base import CaseloadScreen, data_revision, open_case
 from caseload.store.queries import CaseRow
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -346,14 +346,12 @@ class CaseListScreen(CaseloadScreen[None]):
     def _drive_referral_saved(self, case: Any) -> None:
         if case is None:
             return
-        bump_revision(self)
         self._load()
         open_case(self, case.id)
 
     def _referral_saved(self, casefile: CaseFile | None) -> None:
         if casefile is None:
             return
-        bump_revision(self)
         self._load()
         open_case(self, casefile.case.id)
 

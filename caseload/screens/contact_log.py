@@ -38,7 +38,7 @@ from caseload.domain.contact_safety import (
 from caseload.domain.enums import CaseKind, Channel, ContactKind, ContactOutcome
 from caseload.domain.levels import L3
 from caseload.domain.model import Contact, SafeContact
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -462,9 +462,7 @@ class ContactLogModal(CaseloadModal[Contact | None]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.dismiss(message.contact)
 
     @on(Failed)

@@ -31,7 +31,7 @@ from caseload.domain.dash import QUESTION_COUNT, QUESTIONS, assessed_level, band
 from caseload.domain.enums import DashAnswer, RiskLevel
 from caseload.domain.marac import CriterionResult, evaluate
 from caseload.domain.model import DashAssessment
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -360,9 +360,7 @@ class DashFormModal(CaseloadModal[DashAssessment | None]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.dismiss(message.dash)
 
     @on(Failed)

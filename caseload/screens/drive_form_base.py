@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -200,9 +200,7 @@ class DriveFormModal(CaseloadModal[R]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.dismiss(message.result)
 
     @on(Failed)

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.form_fields import FieldError
@@ -221,9 +221,7 @@ class FormModal(CaseloadModal[R]):
     def _saved(self, message: Saved) -> None:
         self.busy = False
         self.result = message.result
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.say("Saved.")
         self.after_save(message.result)
 

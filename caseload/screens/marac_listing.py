@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from caseload.domain.forms import MaracAction
 from caseload.domain.model import MaracListing
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.screens.marac_referral import labelled_input, parse_day
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
@@ -156,9 +156,7 @@ class MaracListingModal(CaseloadModal[MaracListing | None]):
         if message.listing is None:
             self._say(message.text)
             return
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.dismiss(message.listing)
 
     def _say(self, text: str) -> None:

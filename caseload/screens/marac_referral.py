@@ -34,7 +34,7 @@ from caseload.domain.enums import Consent, DashAnswer
 from caseload.domain.marac import CriterionResult, MaracReferralDocument
 from caseload.domain.model import MaracReferral
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadModal
+from caseload.screens.base import CaseloadModal, bump_revision
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
@@ -296,9 +296,7 @@ class MaracReferralModal(CaseloadModal[MaracReferral | None]):
     def _saved(self, message: Saved) -> None:
         self.busy = False
         self.referral, self.document = message.referral, message.document
-        bump = getattr(self.app, "bump_revision", None)
-        if callable(bump):
-            bump()
+        bump_revision(self)
         self.query_one("#marac-form").disabled = True
         self.query_one("#marac-doc").display = True
         self._show()

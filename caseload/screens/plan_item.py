@@ -19,6 +19,7 @@ from caseload.domain.casefile import CaseFile
 from caseload.domain.enums import ItemStatus, SafetyCategory
 from caseload.domain.model import SafetyPlan, SafetyPlanItem
 from caseload.domain.sanitise import one_line
+from caseload.screens.base import bump_revision
 from caseload.screens.form_modal import FormModal
 from caseload.store.casework_risk import PLAN_REVIEW_DAYS
 from caseload.store.errors import StoreError
@@ -139,9 +140,7 @@ class PlanItemModal(FormModal[SafetyPlanItem | None]):
         """Say why; when the item was saved but not the review date, lists reload and the form now edits it."""
         if self.partly_saved:
             self.partly_saved = False
-            bump = getattr(self.app, "bump_revision", None)
-            if callable(bump):
-                bump()
+            bump_revision(self)
             self.set_heading(self.heading())
         super().show_refusal(text, error)
 

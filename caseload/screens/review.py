@@ -31,7 +31,7 @@ from caseload.domain.review import (
     worker_figures,
 )
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadScreen, data_revision, open_case
+from caseload.screens.base import CaseloadScreen, bump_revision, data_revision, open_case
 from caseload.screens.review_cases import AuditListScreen, CaseInfo, ReviewCasesScreen
 from caseload.store import review as store_review
 from caseload.store.errors import StoreError
@@ -357,9 +357,7 @@ class ReviewScreen(CaseloadScreen[None]):
             self.notify(message.error, severity="error", markup=False)
         else:
             self.notify(f"Closure of {message.item.reference} approved.", markup=False)
-            bump: Callable[[], None] | None = getattr(self.app, "bump_revision", None)
-            if bump is not None:
-                bump()
+            bump_revision(self)
         self.reload()
 
     def action_opened_by(self) -> None:

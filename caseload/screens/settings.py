@@ -22,7 +22,7 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Stati
 from caseload.config import Config
 from caseload.domain.enums import Role
 from caseload.domain.sanitise import one_line
-from caseload.screens.base import CaseloadModal, CaseloadScreen
+from caseload.screens.base import CaseloadModal, CaseloadScreen, bump_revision
 from caseload.store import admin, admin_backup, admin_retention, keys
 from caseload.store.admin_retention import RetentionItem
 from caseload.store.errors import StoreError
@@ -269,9 +269,8 @@ class SettingsScreen(CaseloadScreen[None]):
         self._status(message.text, message.error)
         if message.error:
             return
-        bump: Callable[[], None] | None = getattr(self.app, "bump_revision", None)
-        if bump is not None and message.what in ("disposed", "user-added", "user-removed"):
-            bump()
+        if message.what in ("disposed", "user-added", "user-removed"):
+            bump_revision(self)
         if message.what == "passphrase":
             for wid in ("#pp-old", "#pp-new", "#pp-confirm"):
                 self.query_one(wid, Input).value = ""
