@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from caseload import cli_admin, paths
 from caseload.cli_export import add_parser as add_export_parser
@@ -128,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextlib.contextmanager
 def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A Rich progress bar on stderr; yields ``update(label, done, total)``."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -16,7 +16,6 @@ from caseload.clock import today_local
 from caseload.domain.enums import Role
 from caseload.domain.sanitise import one_line
 from caseload.passphrase import PassphraseError, from_file, get_passphrase
-from caseload.store import admin, admin_backup, admin_retention
 
 NEW_PASSPHRASE_ENV = "CASELOAD_NEW_PASSPHRASE"
 
@@ -66,6 +65,8 @@ def _new_passphrase(file: Path | None, who: str) -> str:
 
 def cmd_passwd(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload passwd."""
+    from caseload.store import admin
+
     from caseload.cli import EXIT_OK, out
     from caseload.store.store import Store
 
@@ -82,6 +83,8 @@ def cmd_passwd(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_user(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload user add|list|remove."""
+    from caseload.store import admin
+
     from caseload.cli import EXIT_OK, open_store, out
 
     store = open_store(args, store_dir)
@@ -117,6 +120,8 @@ def cmd_user(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_rekey(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload rekey."""
+    from caseload.store import admin
+
     from caseload.cli import EXIT_OK, CliError, out, progress_bar
     from caseload.store.store import Store
 
@@ -146,6 +151,8 @@ def cmd_rekey(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_backup(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload backup."""
+    from caseload.store import admin_backup
+
     from caseload.cli import EXIT_OK, open_store, out, progress_bar
 
     store = open_store(args, store_dir)
@@ -160,6 +167,8 @@ def cmd_backup(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_restore(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload restore FILE (the current store need not open)."""
+    from caseload.store import admin_backup
+
     from caseload.cli import EXIT_OK, out, progress_bar
 
     passphrase = get_passphrase(args.passphrase_file, "Passphrase (any user of the backup): ")
@@ -171,6 +180,8 @@ def cmd_restore(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_retention(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload retention [--dispose REF ...]."""
+    from caseload.store import admin_retention
+
     from caseload.cli import EXIT_OK, open_store, out
 
     on = args.as_of or today_local()

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseload.clock import today_local
-from caseload.domain.due import as_json, due_items, priority
+from caseload.domain.due import as_json, due_items_from_facts, priority
 from caseload.domain.sanitise import one_line
 from caseload.store.keys import normalise_user
 from caseload.store.store import Store
@@ -79,8 +79,7 @@ def run_due(store: Store, args: argparse.Namespace, out: Console) -> int:
         worker_id = resolve_worker(store, args.worker)
     except UnknownWorker as exc:
         raise CliError(str(exc)) from None
-    files = store.due_casefiles(worker_id=worker_id)
-    items = due_items(files, on, worker_id=worker_id)
+    items = due_items_from_facts(store.due_facts(worker_id=worker_id), on, worker_id=worker_id)
     if args.json:
         out.file.write(dumps_rows(as_json(items)) + "\n")
         return EXIT_OK

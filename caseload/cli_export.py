@@ -7,12 +7,15 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from rich.console import Console
+from typing import TYPE_CHECKING
 
-from caseload.export.files import ExportPathError
-from caseload.export.service import ExportError, ExportRefused, ExportRequest, prepare, write
-from caseload.export.writers import FORMATS
-from caseload.store.store import Store
+if TYPE_CHECKING:  # imported when an export runs: other commands start faster without them
+    from rich.console import Console
+
+    from caseload.store.store import Store
+
+FORMATS = ("csv", "xlsx", "html", "md")
+"""Same as :data:`caseload.export.writers.FORMATS` (a test keeps them equal)."""
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -53,6 +56,8 @@ def run_export(
 ) -> int:
     """Prepare, check the ledger, write; print the files or the refusal in words."""
     from caseload.cli import CliError
+    from caseload.export.files import ExportPathError
+    from caseload.export.service import ExportError, ExportRefused, ExportRequest, prepare, write
 
     request = ExportRequest(args.period, args.area, args.format, args.threshold, getattr(args, "as_of", None))
     step = progress or (lambda _label, _done, _total: None)

@@ -112,3 +112,9 @@ def add_years(d: date, years: int) -> date:
 def format_day(d: date) -> str:
     """A date in plain words, independent of locale: ``3 Feb 2027``."""
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def holidays_version() -> str:
+    """Version of the bank-holiday data (the ``holidays`` package): working-day sums kept in the store are
+    worked out again when it changes."""
+    return str(getattr(holidays, "__version__", "unknown"))

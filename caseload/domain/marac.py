@@ -73,31 +73,80 @@ def _months_label(months: int) -> str:
     return "1 month" if months == 1 else f"{months} months"
 
 
+@dataclass(frozen=True, slots=True)
+class MaracDates:
+    """What the MARAC criteria read from a case, reduced to day numbers (``date.toordinal()``) so the criteria
+    can be worked out on any date without the case file (the due list keeps this per case; see
+    :mod:`caseload.domain.due_rules`).
+
+    ``dashes``: each DASH as (day, score at or above the visible-high-risk threshold, high-risk professional
+    judgement with a written reason), oldest first (ties in id order); ``incidents`` and ``referrals``: the
+    days of the incidents and of the MARAC referrals, in any order.
+    """
+
+    dashes: tuple[tuple[int, bool, bool], ...]
+    incidents: tuple[int, ...]
+    referrals: tuple[int, ...]
+
+
+def marac_dates(casefile: CaseFile, settings: MaracSettings = DEFAULT_MARAC) -> MaracDates:
+    """The case's :class:`MaracDates`."""
+    dashes = sorted(casefile.dash, key=lambda d: (d.assessed_on, d.id)) if len(casefile.dash) > 1 else casefile.dash
+    return MaracDates(
+        tuple(
+            (
+                d.assessed_on.toordinal(),
+                score(d.answers) >= settings.high_risk_score,
+                d.judgement_level == RiskLevel.HIGH and bool(d.judgement_reason.strip()),
+            )
+            for d in dashes
+        ),
+        tuple(i.occurred_on.toordinal() for i in casefile.incidents),
+        tuple(r.referred_on.toordinal() for r in casefile.marac_referrals),
+    )
+
+
+def last_referral_day(dates: MaracDates, on: int) -> int | None:
+    """Day number of the last MARAC referral on or before day ``on``, or None."""
+    return max((r for r in dates.referrals if r <= on), default=None)
+
+
+def criteria_dates(dates: MaracDates, on: date, settings: MaracSettings = DEFAULT_MARAC) -> dict[MaracCriterion, date]:
+    """:func:`criteria_triggers` worked out from a case's :class:`MaracDates` (the single definition)."""
+    found: dict[MaracCriterion, date] = {}
+    day = on.toordinal()
+    for assessed, visible, judgement in reversed(dates.dashes):  # the latest DASH on or before ``on``
+        if assessed <= day:
+            if visible:
+                found[MaracCriterion.VISIBLE_HIGH_RISK] = date.fromordinal(assessed)
+            if judgement:
+                found[MaracCriterion.PROFESSIONAL_JUDGEMENT] = date.fromordinal(assessed)
+            break
+    incidents = [d for d in dates.incidents if d <= day]
+    if incidents:
+        start = add_months(on, -settings.window_months).toordinal()
+        window = [d for d in incidents if d >= start]
+        if window and len(window) >= settings.escalation_incidents:
+            found[MaracCriterion.POTENTIAL_ESCALATION] = date.fromordinal(max(window))
+        last = last_referral_day(dates, day)
+        if last is not None:
+            since = [d for d in incidents if d > last]
+            if since:
+                first = min(since)
+                if first <= add_months(date.fromordinal(last), settings.window_months).toordinal():
+                    found[MaracCriterion.REPEAT] = date.fromordinal(first)
+    return found
+
+
 def criteria_triggers(
     casefile: CaseFile, on: date, settings: MaracSettings = DEFAULT_MARAC
 ) -> dict[MaracCriterion, date]:
     """The criteria met as of ``on``, each with the date of the record that meets it: the DASH date (visible
     high risk, professional judgement), the latest incident in the window (escalation), the first incident
-    since the last referral (repeat). This is the single definition of "met"; :func:`evaluate` adds words.
+    since the last referral (repeat). This is the single definition of "met" (worked out on the case's
+    :class:`MaracDates` by :func:`criteria_dates`); :func:`evaluate` adds words.
     """
-    found: dict[MaracCriterion, date] = {}
-    dash = latest_dash_on(casefile, on)
-    if dash is not None:
-        if score(dash.answers) >= settings.high_risk_score:
-            found[MaracCriterion.VISIBLE_HIGH_RISK] = dash.assessed_on
-        if dash.judgement_level == RiskLevel.HIGH and dash.judgement_reason.strip():
-            found[MaracCriterion.PROFESSIONAL_JUDGEMENT] = dash.assessed_on
-    incidents = [i.occurred_on for i in casefile.incidents if i.occurred_on <= on]
-    if incidents:
-        start = add_months(on, -settings.window_months)
-        window = [d for d in incidents if d >= start]
-        if window and len(window) >= settings.escalation_incidents:
-            found[MaracCriterion.POTENTIAL_ESCALATION] = max(window)
-        last = last_referral_on(casefile, on)
-        since = [d for d in incidents if last is not None and d > last]
-        if last is not None and since and min(since) <= add_months(last, settings.window_months):
-            found[MaracCriterion.REPEAT] = min(since)
-    return found
+    return criteria_dates(marac_dates(casefile, settings), on, settings)
 
 
 def _visible(dash: DashAssessment | None, met: bool, settings: MaracSettings) -> str:
@@ -144,9 +193,7 @@ def _repeat(casefile: CaseFile, on: date, met: bool, settings: MaracSettings) ->
     return f"repeat: incident on {first} is more than {window} after {ref} (a new referral, not a repeat)"
 
 
-def evaluate(
-    casefile: CaseFile, on: date, settings: MaracSettings = DEFAULT_MARAC
-) -> tuple[CriterionResult, ...]:
+def evaluate(casefile: CaseFile, on: date, settings: MaracSettings = DEFAULT_MARAC) -> tuple[CriterionResult, ...]:
     """Evaluate the four MARAC criteria as of ``on``, one result each in ``MaracCriterion`` order.
 
     * visible high risk — latest DASH (on or before ``on``) scores ≥ ``high_risk_score``;
@@ -248,9 +295,7 @@ def build_referral(
         if person is not None and person not in perpetrators:
             perpetrators.append(person)
     lines = (
-        tuple(
-            DashAnswerLine(n, q, a) for n, (q, a) in enumerate(zip(QUESTIONS, dash.answers, strict=True), 1)
-        )
+        tuple(DashAnswerLine(n, q, a) for n, (q, a) in enumerate(zip(QUESTIONS, dash.answers, strict=True), 1))
         if dash is not None
         else ()
     )

@@ -75,6 +75,17 @@ CLOSED_TOO: tuple[tuple[type, str, str], ...] = (
 )
 
 
+DUE_SOURCES: tuple[tuple[type, str], ...] = (
+    *((rtype, "case_id") for rtype, _, _ in OPEN_ONLY + CLOSED_TOO),
+    (Contact, "case_id"),
+    (DriveInfo, "victim_case_id"),
+    (Case, "id"),
+)
+"""Every record type the due list reads, with the column naming the case whose due list it bears on; order
+breaches (:class:`OrderBreach`) bear on the case of their order. Changing any of these records changes the
+case's due facts (:mod:`caseload.store.due_facts` keeps them, and its triggers are made from this list)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class SlimTable:
     """The columns read for one record type and the decoder from a row of them to a (slim) record."""
@@ -160,12 +171,17 @@ def _by(conn: sa.Connection, query: Any, st: SlimTable, key: str) -> dict[str, l
     return out
 
 
-def due_casefiles(conn: sa.Connection, access: Access, worker_id: str | None = None) -> list[CaseFile]:
-    """Slim case files for the due list (see the module docstring), by case reference."""
+def due_casefiles(
+    conn: sa.Connection, access: Access, worker_id: str | None = None, case_ids: Sequence[str] | None = None
+) -> list[CaseFile]:
+    """Slim case files for the due list (see the module docstring), by case reference; only the cases in
+    ``case_ids`` when given."""
     ct = table_for(Case).table
     conds: list[Any] = []
     if worker_id is not None:
         conds.append(ct.c.worker_id == worker_id)
+    if case_ids is not None:
+        conds.append(ct.c.id.in_(case_ids))
     scope = access.case_filter(ct.c.id)
     if scope is not None:
         conds.append(scope)
@@ -253,9 +269,9 @@ def _edge_contacts(conn: sa.Connection, open_ids: sa.Select[Any]) -> dict[str, l
         .where(ct.c.id.in_(open_ids))
         for edge in (first, last_ok)
     ]
-    decode = st.decode
-    rows = {decode(r) for q in queries for r in _execute(conn, q)}
+    idx = st.columns.index("id")
+    rows = {r[idx]: r for q in queries for r in _execute(conn, q)}  # a contact at both edges is read twice
     out: dict[str, list[Contact]] = {}
-    for rec in sorted(rows, key=lambda c: (c.at, c.id)):
+    for rec in sorted(map(st.decode, rows.values()), key=lambda c: (c.at, c.id)):
         out.setdefault(rec.case_id, []).append(rec)
     return out

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from caseload.store.casework_drive import create_drive_tables
+from caseload.store.due_facts import create_due_facts
 from caseload.store.errors import StoreTooNew
 from caseload.store.ledger import create_ledger
 from caseload.store.review import create_approvals
@@ -47,12 +48,19 @@ def _v6_drive_tables(conn: sa.Connection) -> None:
     create_drive_tables(conn)
 
 
+def _v7_due_facts(conn: sa.Connection) -> None:
+    """Version 7: ``case_due_facts`` (each case's due-list facts, a cache) and the triggers that delete a
+    case's row whenever a record the due list reads changes."""
+    create_due_facts(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, _v1_initial),
     (2, _v2_export_ledger),
     (4, _v4_shares_and_audit_anchor),
     (5, _v5_closure_approvals),
     (6, _v6_drive_tables),
+    (7, _v7_due_facts),
 )
 LATEST = MIGRATIONS[-1][0]
 

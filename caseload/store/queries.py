@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from caseload.domain.casefile import CaseFile
 from caseload.domain.drive import DRIVE_RECORDS, BehaviourReview, DriveReferral, DriveSession, InterventionAction
+from caseload.domain.due_rules import DueFacts, facts_stamp
 from caseload.domain.enums import Role
 from caseload.domain.model import (
     Case,
@@ -37,7 +39,7 @@ from caseload.domain.model import (
     User,
     VictimUpdate,
 )
-from caseload.store import due_read
+from caseload.store import due_facts, due_read
 from caseload.store.access import Access
 from caseload.store.schema import table_for
 
@@ -98,6 +100,13 @@ class Queries:
 
     def reading(self) -> contextlib.AbstractContextManager[sa.Connection]:  # pragma: no cover - overridden
         """A serialised read connection."""
+        raise NotImplementedError
+
+    _mutex: threading.RLock
+    """Serialises every store call (the Store's)."""
+
+    def transaction(self) -> contextlib.AbstractContextManager[sa.Connection]:  # pragma: no cover - overridden
+        """A serialised write transaction."""
         raise NotImplementedError
 
     def _access(self, conn: sa.Connection) -> Access:  # pragma: no cover - overridden
@@ -194,6 +203,19 @@ class Queries:
         (same due items as from :meth:`casefiles`)."""
         with self.reading() as conn:
             return due_read.due_casefiles(conn, self._access(conn), worker_id)
+
+    def due_facts(self, worker_id: str | None = None) -> list[DueFacts]:
+        """Every in-scope case's due facts (one worker's cases when ``worker_id`` is given), from those kept in
+        the store; the cases whose records changed since (or never kept) are worked out now and kept. See
+        :mod:`caseload.store.due_facts`; :func:`caseload.domain.due.due_items_from_facts` makes the list."""
+        stamp = facts_stamp()
+        with self._mutex:  # no write between reading a case file and keeping its facts
+            with self.reading() as conn:
+                facts, missing = due_facts.read(conn, self._access(conn), stamp, worker_id)
+            if missing:
+                with self.transaction() as conn:
+                    facts += due_facts.rebuild(conn, self._access(conn), stamp, missing, worker_id)
+        return facts
 
     def casefiles(
         self,

@@ -201,6 +201,17 @@ shares_table = sa.Table(
     sa.UniqueConstraint("case_id", "user_id", name="uq_case_shares_case_user"),
 )
 
+# Each case's due-list facts (caseload.domain.due_rules.DueFacts as JSON): dates, counts, categories and reasons
+# built from them, never level-3 text. A cache: deleted by triggers whenever one of the case's records changes
+# and rebuilt at the next due-list read (caseload.store.due_facts). Added by migration 7.
+due_facts_table = sa.Table(
+    "case_due_facts",
+    metadata,
+    column("case_id", sa.Text(), Level.OPERATIONAL, primary_key=True),
+    column("stamp", sa.Text(), Level.OPERATIONAL, nullable=False),
+    column("facts", sa.Text(), Level.OPERATIONAL, nullable=False),
+)
+
 # Indexes for the typical queries.
 _t = {rt.table.name: rt.table for rt in TABLES.values()}
 for _name, _table in _t.items():
