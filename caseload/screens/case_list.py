@@ -26,6 +26,7 @@ from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
+from caseload.widgets.table import Table
 
 DISPLAY_LIMIT = 200
 RISKS: tuple[RiskLevel | None, ...] = (None, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.STANDARD)
@@ -160,7 +161,7 @@ class CaseListScreen(CaseloadScreen[None]):
         """Summary line, filter box, table, footer."""
         yield Static(Text("Cases · loading…"), id="cases-summary")
         yield Input(placeholder="/ filter: reference, name or postcode area", id="cases-filter")
-        yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

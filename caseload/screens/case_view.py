@@ -29,6 +29,7 @@ from caseload.screens import drive_tabs
 from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
+from caseload.widgets.table import Table
 
 TABS = (
     ("summary", "Summary"),
@@ -129,14 +130,14 @@ class CaseScreen(CaseEditingScreen):
             return [VerticalScroll(Static(id="summary-text", classes="case-text"))]
         if key == "risk":
             return [Static(id="risk-caption", classes="case-text"), Sparkline([], id="risk-spark"),
-                    DataTable(id="risk-table", cursor_type="row"), Static(id="marac-text", classes="case-text")]
+                    Table(id="risk-table", cursor_type="row"), Static(id="marac-text", classes="case-text")]
         if key == "orders":
-            return [DataTable(id="orders-table", cursor_type="row"),
+            return [Table(id="orders-table", cursor_type="row"),
                     Static(Text("Criminal-justice milestones", style="bold"), classes="caption"),
-                    DataTable(id="milestones-table", cursor_type="row")]
+                    Table(id="milestones-table", cursor_type="row")]
         texts = ("plan", "contacts", "updates", "links")
         widgets: list[Widget] = [Static(id=f"{key}-text", classes="case-text")] if key in texts else []
-        return [*widgets, DataTable(id=f"{key}-table", cursor_type="row")]
+        return [*widgets, Table(id=f"{key}-table", cursor_type="row")]
 
     async def _mount_pane(self, key: str) -> None:
         """Mount a tab's widgets on first use (a case view opens faster with one tab built, not eight)."""

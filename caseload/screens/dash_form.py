@@ -36,6 +36,7 @@ from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
+from caseload.widgets.table import Table
 
 DRAFT_ID = "~draft"
 """Id of the unsaved draft in the live MARAC check: sorts after every stored id, so it is the latest DASH."""
@@ -140,7 +141,7 @@ class DashFormModal(CaseloadModal[DashAssessment | None]):
             with Horizontal(id="dash-head"):
                 yield Static(Text("DASH risk checklist · loading…"), id="dash-header")
                 yield Static(Text(""), id="dash-score")
-            yield DataTable(id="dash-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="dash-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text(""), id="dash-question")
             with Horizontal(classes="dash-row"):
                 yield Static(Text("Note (enter)"), id="dash-note-label", classes="dash-label")

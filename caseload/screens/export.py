@@ -33,6 +33,7 @@ from caseload.store import reporting
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
+from caseload.widgets.table import Table
 
 ALL_AREAS = "__all__"
 SIDE_NOTE = (
@@ -119,7 +120,7 @@ class ExportScreen(Screen[None]):
             yield Button(Text("Write"), id="export-write-button", variant="primary", disabled=True)
         with Horizontal(id="export-body"):
             yield OptionList(id="export-tables")
-            yield DataTable(id="export-table", cursor_type="row", zebra_stripes=True)
+            yield Table(id="export-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(SIDE_NOTE), id="export-note")
         yield Static(Text("Choose a period and press Preview (F5)."), id="export-status")
         yield KeyBar()

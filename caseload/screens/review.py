@@ -40,6 +40,7 @@ from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
+from caseload.widgets.table import Table
 
 BARS = "▁▂▃▄▅▆▇█"
 NOT_SUPERVISOR = (
@@ -155,9 +156,9 @@ class ReviewScreen(CaseloadScreen[None]):
         """Header, worker table, closures awaiting approval, footer."""
         yield Static(Text("Review · loading…"), id="review-header")
         yield Static(Text(""), id="review-note")
-        yield DataTable(id="review-workers", cursor_type="cell", zebra_stripes=True)
+        yield Table(id="review-workers", cursor_type="cell", zebra_stripes=True)
         yield Static(Text("Closures awaiting approval"), id="review-closures-title")
-        yield DataTable(id="review-closures", cursor_type="row")
+        yield Table(id="review-closures", cursor_type="row")
         yield KeyBar()
 
     def on_mount(self) -> None:

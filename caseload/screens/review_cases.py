@@ -24,6 +24,7 @@ from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
+from caseload.widgets.table import Table
 
 EVENT_LABELS = {"case.viewed": "viewed", "field.revealed": "revealed a field"}
 AUDIT_LIMIT = 1000
@@ -61,7 +62,7 @@ class ReviewCasesScreen(CaseloadScreen[None]):
     def compose(self) -> ComposeResult:
         """Title, the case table, footer."""
         yield Static(Text(one_line(self.title_text, 160)), id="review-cases-title")
-        yield DataTable(id="review-cases", cursor_type="row", zebra_stripes=True)
+        yield Table(id="review-cases", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -151,7 +152,7 @@ class AuditListScreen(CaseloadScreen[None]):
     def compose(self) -> ComposeResult:
         """Title, entries, footer."""
         yield Static(Text(f"{self._title()} · loading…"), id="review-audit-title")
-        yield DataTable(id="review-audit", cursor_type="row", zebra_stripes=True)
+        yield Table(id="review-audit", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from caseload.store.admin_retention import RetentionItem
 from caseload.store.errors import StoreError
 from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
+from caseload.widgets.table import Table
 
 RESTORE_NOTE = (
     "Restore is command-line only: 'caseload restore FILE' checks the backup completely, keeps the current "
@@ -131,7 +132,7 @@ class SettingsScreen(CaseloadScreen[None]):
                 yield Input(placeholder="new passphrase again", password=True, id="pp-confirm")
                 yield Button(Text("Change passphrase"), id="pp-change", variant="primary")
             with TabPane("Users", id="tab-users"), Vertical(classes="form"):
-                yield DataTable(id="users-table", cursor_type="row")
+                yield Table(id="users-table", cursor_type="row")
                 with Horizontal(classes="row"):
                     yield Input(placeholder="name", id="user-name")
                     yield Select([(label, r.value) for r, label in ROLES], value=Role.IDVA.value,
@@ -148,7 +149,7 @@ class SettingsScreen(CaseloadScreen[None]):
                 yield Static(Text(RESTORE_NOTE), id="restore-note")
             with TabPane("Retention", id="tab-retention"), Vertical(classes="form"):
                 yield Static(Text(""), id="retention-summary")
-                yield DataTable(id="retention-table", cursor_type="row")
+                yield Table(id="retention-table", cursor_type="row")
                 with Horizontal(classes="row"):
                     yield Input(placeholder="type the selected case's reference to confirm", id="dispose-confirm")
                     yield Button(Text("Dispose (hard delete)"), id="dispose", variant="error")

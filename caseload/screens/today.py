@@ -23,6 +23,7 @@ from caseload.store.store import Store
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import RISK_SHORT, risk_text
+from caseload.widgets.table import Table
 
 HORIZON_DAYS = 7
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", f"Next {HORIZON_DAYS} days"))
@@ -91,7 +92,7 @@ class TodayScreen(CaseloadScreen[None]):
         """Header, summary, the due table, footer."""
         yield Static(Text("Today · loading…"), id="today-header")
         yield Static(Text(""), id="today-summary")
-        yield DataTable(id="today-table", cursor_type="row", zebra_stripes=False)
+        yield Table(id="today-table", cursor_type="row", zebra_stripes=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
