@@ -20,6 +20,7 @@ ROWS: list[tuple[Any, ...]] = [
      Text("ellipsis " * 10, overflow="ellipsis")),
     (Text("C-2026-0004"), Text("right", justify="right"), Text("tab\there"), "a plain string"),
     (Text("C-2026-0005"), Text("two\nlines"), Text("😀 emoji 😀" * 4), Text("end", end="")),
+    (Text("C-2026-0006", style="dim"), Text.assemble("a ", ("b", "bold"), style="underline"), Text("名前"), None),
 ]
 
 
@@ -58,6 +59,8 @@ async def test_fast_table_draws_the_same_as_datatable() -> None:
         await pilot.pause()
         orig, fast = app.query_one("#orig", DataTable), app.query_one("#fast", Table)
         assert orig.size == fast.size
+        assert orig.virtual_size == fast.virtual_size
+        assert [c.content_width for c in orig.ordered_columns] == [c.content_width for c in fast.ordered_columns]
         assert len(_lines(fast)) == len(ROWS) + 1
         for row in range(len(ROWS)):
             for coordinate in (Coordinate(row, 0), Coordinate(row, 2)):
@@ -73,5 +76,24 @@ async def test_fast_table_with_fixed_columns_and_narrow_cells() -> None:
         for table in app.query(DataTable):
             table.fixed_columns = 1
             table.cell_padding = 0
+        want_lines, got_lines = await _both(app, pilot)
+        assert got_lines == want_lines
+
+
+async def test_fast_table_follows_new_rows_and_columns() -> None:
+    app = Pair()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        for table in app.query(DataTable):
+            table.add_row(Text("C-2026-0006 with a much longer reference"), Text("x"), Text(""), Text("y"))
+            table.clear(columns=True)
+            for label in ("One", "Two", "Three"):
+                table.add_column(label)
+            table.add_rows([(Text("a"), Text("bb" * 30), Text("ccc")), (Text("dddd"), Text(""), Text("e\nf"))])
+        await pilot.pause()
+        orig, fast = app.query_one("#orig", DataTable), app.query_one("#fast", Table)
+        assert [c.label.plain for c in fast.ordered_columns] == ["One", "Two", "Three"]
+        assert orig.virtual_size == fast.virtual_size
+        assert [c.content_width for c in orig.ordered_columns] == [c.content_width for c in fast.ordered_columns]
         want_lines, got_lines = await _both(app, pilot)
         assert got_lines == want_lines
