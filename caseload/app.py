@@ -167,8 +167,9 @@ class CaseloadApp(App[int]):
                 self.install_screen(self._case_screen, name="case")
             elif self._case_screen in self.screen_stack:
                 return
-            else:
-                self._case_screen.show_case(self.store, case_id, tab)
+            else:  # the reused view pushes itself once the case is drawn: one screen change, no blank frame
+                self._case_screen.show_case(self.store, case_id, tab, push=True)
+                return
             self.push_screen("case")
 
     def bump_revision(self) -> None:

@@ -17,6 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
@@ -54,6 +56,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 DRIVE_TAB_TITLES = {"risk": "Risk & RFG", "plan": "Intervention plan", "updates": "Shared with IDVAs",
                     "links": "Victims"}
 REVEAL_SECONDS = 120.0
+PUSH_WAIT_S = 0.3
+"""How long a reused case view waits for its case before it shows "Loading case…"."""
 REVEALED_FIELDS = ("address", "phone", "email", "safe_numbers", "safe_times", "code_word", "who_must_not_know")
 
 
@@ -114,6 +118,9 @@ class CaseScreen(CaseEditingScreen):
         self.revealed = False
         self._filled: set[str] = set()
         self._mounted: set[str] = set()
+        self._opener: Screen[Any] | None = None
+        """The screen this view was opened from, while it waits to push itself (see show_case)."""
+        self._push_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         """Header line, empty tabs (each fills the first time it is shown), footer."""
@@ -151,14 +158,32 @@ class CaseScreen(CaseEditingScreen):
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self._load()
 
-    def show_case(self, store: Store, case_id: str, tab: str | None = None) -> None:
+    def show_case(self, store: Store, case_id: str, tab: str | None = None, *, push: bool = False) -> None:
         """Reuse this (already built) view for another case: wipe what the last case put on screen first,
-        then load. Called by the app before it pushes the screen again."""
+        then load. With ``push``, the view pushes itself once the case is drawn (or after PUSH_WAIT_S, showing
+        "Loading case…"), so the screen changes once, straight to the case; it does not push if the screen it
+        was opened from is no longer showing (the user moved on, locked or quick-exited)."""
         self.store = store
         self.case_id = case_id
         self.wipe()
         self.query_one(TabbedContent).active = tab if tab in dict(TABS) else "summary"
+        if push:
+            self._opener = self.app.screen
+            if self._push_timer is not None:
+                self._push_timer.stop()
+            self._push_timer = self.set_timer(PUSH_WAIT_S, self._push_now, name="case-push")
         self._load()
+
+    def _push_now(self) -> None:
+        """Show this view if it was asked to and the screen it was opened from still shows."""
+        opener, self._opener = self._opener, None
+        if self._push_timer is not None:
+            self._push_timer.stop()
+            self._push_timer = None
+        app = self.app
+        if opener is None or app.screen is not opener or getattr(app, "_case_screen", None) is not self:
+            return
+        app.push_screen(self)
 
     def wipe(self) -> None:
         """Forget the case and blank every widget that showed it."""
@@ -185,7 +210,10 @@ class CaseScreen(CaseEditingScreen):
     async def _loaded(self, message: Loaded) -> None:
         if message.ctx is None:
             self.notify("That case is not available.", severity="warning", markup=False)
-            self.app.pop_screen()
+            if self._opener is not None:  # never shown: stay where the user is
+                self._opener = None
+            elif self.app.screen is self:
+                self.app.pop_screen()
             return
         with self.app.batch_update():  # one frame for the whole case, not one per widget
             self.ctx = message.ctx
@@ -194,6 +222,8 @@ class CaseScreen(CaseEditingScreen):
             self._render_header()
             await self._fill(self.query_one(TabbedContent).active or "summary")
             self.refresh_bindings()
+            if self._opener is not None:
+                self._push_now()
 
     def _render_header(self) -> None:
         if self.ctx is not None:
@@ -289,12 +319,15 @@ class CaseScreen(CaseEditingScreen):
             table.clear()
         table.add_rows(rows)
 
-    def action_tab(self, step: int) -> None:
-        """Previous / next tab."""
+    async def action_tab(self, step: int) -> None:
+        """Previous / next tab (filled before it is shown: the switch and its content make one frame)."""
         content = self.query_one(TabbedContent)
         keys = [k for k, _ in TABS]
         current = keys.index(content.active) if content.active in keys else 0
-        content.active = keys[(current + step) % len(keys)]
+        key = keys[(current + step) % len(keys)]
+        with self.app.batch_update():
+            await self._fill(key)
+            content.active = key
 
     def show_tab(self, key: str) -> None:
         """Switch to a tab by key."""

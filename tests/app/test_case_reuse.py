@@ -1,0 +1,85 @@
+"""The reused case view: opened again, it shows itself only once the case is drawn (no "Loading case…"
+frame, no frame with the last case), never after the user moved on, locked or quick-exited, and a case
+that is not available leaves the user where she was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from caseload.screens.case_list import CaseListScreen
+from caseload.screens.case_view import CaseScreen
+from caseload.screens.lock import BlankScreen
+from caseload.screens.unlock import UnlockScreen
+from tests.app.tui import SIZE, keys, make_canary_store, new_app, open_first_case, settle, unlock
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    make_canary_store(tmp_path / "store")
+    return tmp_path / "store"
+
+
+def _watch_frames(app: Any) -> list[tuple[type, bool]]:
+    """(screen type, case loaded) for every frame the app draws from now on."""
+    frames: list[tuple[type, bool]] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and not app._batch_count:
+            frames.append((type(screen), getattr(screen, "ctx", None) is not None))
+
+    app._display = display
+    return frames
+
+
+async def test_reopened_case_view_shows_only_once_drawn(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        assert isinstance(app.screen, CaseScreen) and app.screen.ctx is not None
+        await keys(pilot, app, "escape")
+        assert isinstance(app.screen, CaseListScreen)
+        frames = _watch_frames(app)
+        await keys(pilot, app, "enter")
+        assert isinstance(app.screen, CaseScreen) and app.screen.ctx is not None
+        case_frames = [loaded for kind, loaded in frames if kind is CaseScreen]
+        assert case_frames and all(case_frames)
+
+
+async def test_no_push_after_quick_exit_or_moving_on(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        await keys(pilot, app, "escape")
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        case_id = screen.shown[0].row.case.id
+        app.open_case(case_id)  # waits for its case …
+        await pilot.press("1")  # … while the user moves on to Today
+        await settle(pilot, app)
+        assert not isinstance(app.screen, CaseScreen)
+        await keys(pilot, app, "2")
+        app.open_case(case_id)
+        app.action_quick_exit()  # quick exit before the case arrived: it must never show
+        await settle(pilot, app)
+        assert isinstance(app.screen, BlankScreen | UnlockScreen)
+        assert not any(isinstance(s, CaseScreen) for s in app.screen_stack)
+
+
+async def test_unavailable_case_on_reused_view_stays_on_list(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        await keys(pilot, app, "escape")
+        assert isinstance(app.screen, CaseListScreen)
+        app.open_case("no-such-case")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseListScreen)
+        assert any("not available" in str(n.message) for n in app._notifications)
