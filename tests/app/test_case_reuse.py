@@ -4,13 +4,14 @@ that is not available leaves the user where she was."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from caseload.screens.case_list import CaseListScreen
-from caseload.screens.case_view import CaseScreen
+from caseload.screens.case_view import PUSH_WAIT_S, CaseScreen
 from caseload.screens.lock import BlankScreen
 from caseload.screens.unlock import UnlockScreen
 from tests.app.tui import SIZE, keys, make_canary_store, new_app, open_first_case, settle, unlock
@@ -67,7 +68,11 @@ async def test_no_push_after_quick_exit_or_moving_on(store_dir: Path) -> None:
         await keys(pilot, app, "2")
         app.open_case(case_id)
         app.action_quick_exit()  # quick exit before the case arrived: it must never show
-        await settle(pilot, app)
+        # (the lock cancels the load, so wait for time to pass, not for the workers: past the push timer too)
+        for _ in range(3):
+            await pilot.pause()
+        await asyncio.sleep(PUSH_WAIT_S + 0.2)
+        await pilot.pause()
         assert isinstance(app.screen, BlankScreen | UnlockScreen)
         assert not any(isinstance(s, CaseScreen) for s in app.screen_stack)
 
