@@ -65,9 +65,8 @@ def _new_passphrase(file: Path | None, who: str) -> str:
 
 def cmd_passwd(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload passwd."""
-    from caseload.store import admin
-
     from caseload.cli import EXIT_OK, out
+    from caseload.store import admin
     from caseload.store.store import Store
 
     old = get_passphrase(args.passphrase_file)
@@ -83,9 +82,8 @@ def cmd_passwd(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_user(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload user add|list|remove."""
-    from caseload.store import admin
-
     from caseload.cli import EXIT_OK, open_store, out
+    from caseload.store import admin
 
     store = open_store(args, store_dir)
     try:
@@ -120,9 +118,8 @@ def cmd_user(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_rekey(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload rekey."""
-    from caseload.store import admin
-
     from caseload.cli import EXIT_OK, CliError, out, progress_bar
+    from caseload.store import admin
     from caseload.store.store import Store
 
     mine = get_passphrase(args.passphrase_file)
@@ -151,9 +148,8 @@ def cmd_rekey(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_backup(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload backup."""
-    from caseload.store import admin_backup
-
     from caseload.cli import EXIT_OK, open_store, out, progress_bar
+    from caseload.store import admin_backup
 
     store = open_store(args, store_dir)
     try:
@@ -167,9 +163,8 @@ def cmd_backup(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_restore(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload restore FILE (the current store need not open)."""
-    from caseload.store import admin_backup
-
     from caseload.cli import EXIT_OK, out, progress_bar
+    from caseload.store import admin_backup
 
     passphrase = get_passphrase(args.passphrase_file, "Passphrase (any user of the backup): ")
     with progress_bar() as update:
@@ -180,9 +175,8 @@ def cmd_restore(args: argparse.Namespace, store_dir: Path) -> int:
 
 def cmd_retention(args: argparse.Namespace, store_dir: Path) -> int:
     """caseload retention [--dispose REF ...]."""
-    from caseload.store import admin_retention
-
     from caseload.cli import EXIT_OK, open_store, out
+    from caseload.store import admin_retention
 
     on = args.as_of or today_local()
     store = open_store(args, store_dir)

@@ -6,7 +6,6 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when an export runs: other commands start faster without them
