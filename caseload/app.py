@@ -26,6 +26,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from caseload.clock import now_utc, today_local
+from caseload.collect import QuietCollector
 from caseload.config import Config
 from caseload.domain.enums import Role
 from caseload.idle import Clocks, IdleWatch, SystemClocks
@@ -106,6 +107,7 @@ class CaseloadApp(App[int]):
         self.lock_notice = ""
         self.data_revision = 0
         self._case_screen: CaseScreen | None = None
+        self.collector = QuietCollector()
 
     # --- start, unlock, lock ---------------------------------------------------------------------------
 
@@ -114,6 +116,7 @@ class CaseloadApp(App[int]):
         self.title = ""
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        self.collector.start()
         self.set_interval(self._idle_tick_s, self.check_idle, name="idle-lock")
         self.app_suspend_signal.subscribe(self, self._on_suspend_signal)
         if self.store is not None and self.store.is_open:
@@ -295,6 +298,8 @@ class CaseloadApp(App[int]):
         verdict = self.idle.check()
         if verdict is not None and not self.locked:
             self.action_lock(verdict)
+        else:
+            self.collector.tick(self.idle.idle_for())
 
     async def on_event(self, event: events.Event) -> None:
         """Every key or mouse press counts as activity; Esc presses are counted for quick exit wherever
@@ -397,10 +402,11 @@ class CaseloadApp(App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
-        """Lock on the way out."""
+        """Lock on the way out; the garbage collector as it was."""
         if self.store is not None:
             self.store.lock()
             self.store = None
+        self.collector.stop()
 
 
 def _safe_error(error: BaseException) -> str:

@@ -23,6 +23,8 @@ from caseload.domain.sanitise import one_line
 from caseload.screens.base import CaseloadScreen, data_revision, open_case
 from caseload.store.queries import CaseRow
 from caseload.store.store import Store
+from caseload.widgets.filter_box import FilterInput
+from caseload.widgets.frame import same_frame
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.privacy import level3
 from caseload.widgets.risk import risk_text
@@ -163,7 +165,7 @@ class CaseListScreen(CaseloadScreen[None]):
     def compose(self) -> ComposeResult:
         """Summary line, filter box, table, footer."""
         yield Static(Text("Cases · loading…"), id="cases-summary")
-        yield Input(placeholder="/ filter: reference, name or postcode area", id="cases-filter")
+        yield FilterInput(placeholder="/ filter: reference, name or postcode area", id="cases-filter")
         yield Table(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
@@ -223,6 +225,7 @@ class CaseListScreen(CaseloadScreen[None]):
         table.clear()
         table.add_rows(self._cells(lr, privacy) for lr in found[:DISPLAY_LIMIT])
         self._summary()
+        same_frame(table, self.query_one("#cases-summary", Static))
 
     def _matches(self) -> list[ListRow]:
         """The rows passing the filters, in order. Typing on (the new text contains the last) narrows the

@@ -432,3 +432,25 @@ async def test_two_escapes_do_not_lock_but_three_do(canary_store) -> None:  # ty
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.locked
+
+
+async def test_full_collections_wait_for_a_quiet_second(canary_store) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from caseload.collect import FULL_COLLECTION_THRESHOLD
+
+    store_dir, _ = canary_store
+    before = gc.get_threshold()
+    clocks = FakeClocks()
+    app = new_app(store_dir, clocks=clocks)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        assert gc.get_threshold()[2] == FULL_COLLECTION_THRESHOLD
+        await pilot.press("down")
+        gc.collect(1)
+        app.check_idle()  # the key was just now: no full collection yet
+        assert gc.get_count()[2] > 0
+        clocks.advance(1.5)
+        app.check_idle()
+        assert gc.get_count()[2] == 0 and not app.locked
+    assert gc.get_threshold() == before

@@ -1,0 +1,81 @@
+"""One change, one frame: a filter keystroke and a tab switch each reach the screen in a single frame
+(a second, redundant frame is what a person waits for — see caseload/widgets/frame.py), and the filter box
+still scrolls to its cursor without the layouts it no longer asks for."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from caseload.screens.case_list import CaseListScreen
+from tests.app.tui import SIZE, keys, make_canary_store, new_app, screen_text, settle, unlock
+
+QUIET_S = 0.3
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    make_canary_store(tmp_path / "store")
+    return tmp_path / "store"
+
+
+def _count_frames(app: Any) -> list[int]:
+    """A list that grows by one for every frame the app draws from now on."""
+    frames: list[int] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and not app._batch_count:
+            frames.append(1)
+
+    app._display = display
+    return frames
+
+
+async def _quiet(pilot: Any) -> None:
+    await pilot.pause()
+    await asyncio.sleep(QUIET_S)
+    await pilot.pause()
+
+
+async def test_a_filter_keystroke_is_one_frame(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await keys(pilot, app, "2", "slash")
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        screen.query_one("#cases-filter", Input).cursor_blink = False
+        await _quiet(pilot)
+        frames = _count_frames(app)
+        for key, rows in (("c", 1), ("x", 0), ("backspace", 1)):
+            frames.clear()
+            await pilot.press(key)
+            await _quiet(pilot)
+            assert screen.query_one(DataTable).row_count == rows
+            assert len(frames) == 1, f"{key!r} drew {len(frames)} frames"
+        assert "1 of 1" in screen_text(app)
+
+
+async def test_the_filter_box_scrolls_to_its_cursor(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await unlock(pilot, app)
+        await keys(pilot, app, "2", "slash")
+        box = app.screen.query_one("#cases-filter", Input)
+        text = "abcdefghij" * 8 + "TAILEND"
+        for char in text:
+            await pilot.press(char)
+        await settle(pilot, app)
+        assert box.value == text
+        assert box.scroll_x > 0
+        assert "TAILEND" in screen_text(app)
+        assert text not in screen_text(app)  # wider than the box: only its end shows
+        await pilot.press("home")
+        await settle(pilot, app)
+        assert box.scroll_x == 0 and "TAILEND" not in screen_text(app)
