@@ -30,7 +30,8 @@ from caseload.collect import QuietCollector
 from caseload.config import Config
 from caseload.domain.enums import Role
 from caseload.idle import Clocks, IdleWatch, SystemClocks
-from caseload.screens.case_view import CaseScreen
+from caseload.screens.case_tabs import CaseContext
+from caseload.screens.case_view import CaseScreen, read_case
 from caseload.screens.lock import BlankScreen
 from caseload.screens.unlock import UnlockScreen
 from caseload.store.errors import DatabaseDamaged, StoreError
@@ -108,6 +109,7 @@ class CaseloadApp(App[int]):
         self.data_revision = 0
         self._case_screen: CaseScreen | None = None
         self.collector = QuietCollector()
+        self._prefetched: CaseloadApp.CaseReadAhead | None = None
 
     # --- start, unlock, lock ---------------------------------------------------------------------------
 
@@ -161,23 +163,76 @@ class CaseloadApp(App[int]):
 
     def open_case(self, case_id: str, tab: str | None = None) -> None:
         """Show a case. One case view is built once and reused (building eight tabs costs more than the
-        case's data); the lock throws it away with everything it showed."""
+        case's data); the lock throws it away with everything it showed. A case read ahead (the cursor
+        rested on it: :meth:`prefetch_case`) is used instead of reading it again."""
         if self.store is None:
             return
+        ready = self._take_prefetched(case_id)
         with self.batch_update():
             if self._case_screen is None:
-                self._case_screen = CaseScreen(self.store, case_id, tab)
+                self._case_screen = CaseScreen(self.store, case_id, tab, ready=ready)
                 self.install_screen(self._case_screen, name="case")
             elif self._case_screen in self.screen_stack:
                 return
             else:  # the reused view pushes itself once the case is drawn: one screen change, no blank frame
-                self._case_screen.show_case(self.store, case_id, tab, push=True)
+                self._case_screen.show_case(self.store, case_id, tab, push=True, ready=ready)
                 return
             self.push_screen("case")
 
+    # --- reading ahead the case under the cursor ---------------------------------------------------------
+
+    class CaseReadAhead(Message):
+        """A case was read ahead."""
+
+        def __init__(self, case_id: str, revision: int, on: date, ctx: CaseContext) -> None:
+            super().__init__()
+            self.case_id = case_id
+            self.revision = revision
+            self.on = on
+            self.ctx = ctx
+
+    def prefetch_case(self, case_id: str) -> None:
+        """Read a case ahead because the cursor rests on it, so opening it only has to draw it (and audit the
+        view). Nothing is shown or audited here; the copy is dropped on any write, on a new day, when another
+        case is read ahead and on lock."""
+        if self.store is None or self.locked or self._case_screen_showing():
+            return
+        kept = self._prefetched
+        if kept is not None and kept.case_id == case_id and self._fresh(kept):
+            return
+        self._prefetched = None
+        self._read_ahead(self.store, case_id, self.data_revision, self.today())
+
+    def _case_screen_showing(self) -> bool:
+        return self._case_screen is not None and self._case_screen in self.screen_stack
+
+    def _fresh(self, kept: CaseReadAhead) -> bool:
+        return kept.revision == self.data_revision and kept.on == self.today()
+
+    @work(thread=True, exclusive=True, group="case-read-ahead", exit_on_error=False)
+    def _read_ahead(self, store: Store, case_id: str, revision: int, on: date) -> None:
+        try:
+            ctx = read_case(store, case_id, on)
+        except StoreError:  # locked meanwhile, or the case is unreadable: opening it will say so
+            return
+        if ctx is not None:
+            self.post_message(self.CaseReadAhead(case_id, revision, on, ctx))
+
+    @on(CaseReadAhead)
+    def _case_read_ahead(self, message: CaseReadAhead) -> None:
+        if not self.locked and self._fresh(message):
+            self._prefetched = message
+
+    def _take_prefetched(self, case_id: str) -> CaseContext | None:
+        kept, self._prefetched = self._prefetched, None
+        if kept is None or kept.case_id != case_id or not self._fresh(kept):
+            return None
+        return kept.ctx
+
     def bump_revision(self) -> None:
-        """Something was written: lists reload when they are shown again."""
+        """Something was written: lists reload when they are shown again; a case read ahead is dropped."""
         self.data_revision += 1
+        self._prefetched = None
 
     class PagesDamaged(Message):
         """The background page check found damage; ``text`` is safe to show."""
@@ -257,6 +312,7 @@ class CaseloadApp(App[int]):
             self.resume = self._resume_point()
         self.lock_reason = reason
         self.workers.cancel_all()
+        self._prefetched = None
         store, self.store = self.store, None
         if store is not None:
             store.lock()

@@ -6,10 +6,12 @@ app). Screens subclass :class:`CaseloadScreen` and the app turns the error into 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, TypeVar
 
 from textual import on
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 R = TypeVar("R")
@@ -23,8 +25,25 @@ def forward_worker_error(screen: Screen[Any], event: Worker.StateChanged) -> Non
             report(event.worker.error)
 
 
+READ_AHEAD_REST_S = 0.1
+"""How long the cursor rests on a case before the case is read ahead (so opening it is quick)."""
+
+
 class CaseloadScreen(Screen[R]):
     """A screen whose worker errors become app notifications."""
+
+    _read_ahead_timer: Timer | None = None
+
+    def read_ahead_soon(self, case_id: str | None) -> None:
+        """The cursor moved onto a case: once it rests there for ``READ_AHEAD_REST_S``, ask the app to read
+        the case ahead (``CaseloadApp.prefetch_case``). Moving on before then reads nothing."""
+        if self._read_ahead_timer is not None:
+            self._read_ahead_timer.stop()
+            self._read_ahead_timer = None
+        prefetch = getattr(self.app, "prefetch_case", None)
+        if case_id is not None and callable(prefetch):
+            self._read_ahead_timer = self.set_timer(READ_AHEAD_REST_S, partial(prefetch, case_id),
+                                                    name="read-ahead")
 
     @property
     def privacy(self) -> bool:

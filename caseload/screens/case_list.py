@@ -349,6 +349,11 @@ class CaseListScreen(CaseloadScreen[None]):
     def _row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open_case()
 
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        self.read_ahead_soon(self.shown[row].row.case.id if 0 <= row < len(self.shown) else None)
+
     def action_open_case(self) -> None:
         """Open the case under the cursor."""
         table = self.query_one(DataTable)

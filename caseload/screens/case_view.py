@@ -7,12 +7,13 @@ Read-only. Opening a case is audited ("case.viewed"); revealing the masked safe-
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -30,6 +31,7 @@ from caseload.screens import case_tabs as tabs
 from caseload.screens import drive_tabs
 from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
+from caseload.widgets.frame import underline_now
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.table import Table
 
@@ -61,8 +63,9 @@ PUSH_WAIT_S = 0.3
 REVEALED_FIELDS = ("address", "phone", "email", "safe_numbers", "safe_times", "code_word", "who_must_not_know")
 
 
-def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
-    """Everything the case view shows, read in one go (and the view audited)."""
+def read_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
+    """Everything the case view shows but the audit trail, read in one go; nothing is written (a case read
+    ahead is not viewed until it is shown: see :func:`viewed`)."""
     cf = store.casefile(case_id)
     if cf is None:
         return None
@@ -82,9 +85,20 @@ def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
     drive = None
     if cf.case.kind is CaseKind.PERPETRATOR:
         drive = drive_tabs.DriveContext(cf, on, store.linked_victims(case_id), workers)
+    return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), (), tuple(due), marac, drive=drive)
+
+
+def viewed(store: Store, ctx: tabs.CaseContext) -> tabs.CaseContext:
+    """Audit the view ("case.viewed") and add the audit trail (which then includes this view)."""
+    case_id = ctx.casefile.case.id
     store.audit_event("case.viewed", case_id)
-    audit = tuple(store.audit_entries(case_id, limit=300))
-    return tabs.CaseContext(cf, on, store.role, workers, tuple(linked), audit, tuple(due), marac, drive=drive)
+    return replace(ctx, audit=tuple(store.audit_entries(case_id, limit=300)))
+
+
+def load_case(store: Store, case_id: str, on: date) -> tabs.CaseContext | None:
+    """Everything the case view shows, read in one go (and the view audited)."""
+    ctx = read_case(store, case_id, on)
+    return None if ctx is None else viewed(store, ctx)
 
 
 class CaseScreen(CaseEditingScreen):
@@ -109,10 +123,13 @@ class CaseScreen(CaseEditingScreen):
     class Revealed(Message):
         """The reveal was audited."""
 
-    def __init__(self, store: Store, case_id: str, tab: str | None = None) -> None:
+    def __init__(self, store: Store, case_id: str, tab: str | None = None,
+                 ready: tabs.CaseContext | None = None) -> None:
         super().__init__()
         self.store = store
         self.case_id = case_id
+        self._ready = ready
+        """The case read ahead (not yet audited), used by the next load instead of reading it again."""
         self.first_tab = tab if tab in dict(TABS) else "summary"
         self.ctx: tabs.CaseContext | None = None
         self.revealed = False
@@ -121,6 +138,8 @@ class CaseScreen(CaseEditingScreen):
         self._opener: Screen[Any] | None = None
         """The screen this view was opened from, while it waits to push itself (see show_case)."""
         self._push_timer: Timer | None = None
+        self._styled_at: int | None = None
+        """The app's CSS count when this view's styles were last applied in full (see _on_screen_resume)."""
 
     def compose(self) -> ComposeResult:
         """Header line, empty tabs (each fills the first time it is shown), footer."""
@@ -153,18 +172,33 @@ class CaseScreen(CaseEditingScreen):
         self._mounted.add(key)
         await self.query_one(f"#{key}", TabPane).mount_all(self._pane(key))
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again: Textual re-applies the whole stylesheet to every widget of a screen it shows (11–30 ms
+        for the case view's tabs, on every case opened). A reused case view's styles are already current —
+        class changes while it was hidden were styled as they happened — unless the app's CSS changed since
+        (a theme change bumps Textual's CSS count): re-apply only then."""
+        count = self.app._css_update_count
+        if self._styled_at == count:
+            event.refresh_styles = False
+        elif event.refresh_styles:
+            self._styled_at = count
+        super()._on_screen_resume(event)
+
     def on_mount(self) -> None:
         """Privacy watch, load."""
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self._load()
 
-    def show_case(self, store: Store, case_id: str, tab: str | None = None, *, push: bool = False) -> None:
+    def show_case(self, store: Store, case_id: str, tab: str | None = None, *, push: bool = False,
+                  ready: tabs.CaseContext | None = None) -> None:
         """Reuse this (already built) view for another case: wipe what the last case put on screen first,
         then load. With ``push``, the view pushes itself once the case is drawn (or after PUSH_WAIT_S, showing
         "Loading case…"), so the screen changes once, straight to the case; it does not push if the screen it
-        was opened from is no longer showing (the user moved on, locked or quick-exited)."""
+        was opened from is no longer showing (the user moved on, locked or quick-exited). ``ready`` is the case
+        read ahead (the app's prefetch): only the view's audit is then written and read."""
         self.store = store
         self.case_id = case_id
+        self._ready = ready
         self.wipe()
         self.query_one(TabbedContent).active = tab if tab in dict(TABS) else "summary"
         if push:
@@ -202,9 +236,18 @@ class CaseScreen(CaseEditingScreen):
         today: Callable[[], date] = getattr(self.app, "today", date.today)
         return today()
 
-    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(load_case(self.store, self.case_id, self._today())))
+        ready, self._ready = self._ready, None
+        if ready is not None and ready.casefile.case.id != self.case_id:
+            ready = None
+        self._read(ready)
+
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
+    def _read(self, ready: tabs.CaseContext | None) -> None:
+        if ready is not None:
+            self.post_message(self.Loaded(viewed(self.store, ready)))
+        else:
+            self.post_message(self.Loaded(load_case(self.store, self.case_id, self._today())))
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
@@ -222,6 +265,7 @@ class CaseScreen(CaseEditingScreen):
             self._render_header()
             await self._fill(self.query_one(TabbedContent).active or "summary")
             self.refresh_bindings()
+            self.query_one(KeyBar).redraw_now()  # the case's keys (reveal, editing) in the case's first frame
             if self._opener is not None:
                 self._push_now()
 
@@ -328,10 +372,13 @@ class CaseScreen(CaseEditingScreen):
         with self.app.batch_update():
             await self._fill(key)
             content.active = key
+            underline_now(content)
 
     def show_tab(self, key: str) -> None:
         """Switch to a tab by key."""
-        self.query_one(TabbedContent).active = key
+        content = self.query_one(TabbedContent)
+        content.active = key
+        underline_now(content)
 
     def action_back(self) -> None:
         """Back to where the case was opened from."""

@@ -219,6 +219,11 @@ class TodayScreen(CaseloadScreen[None]):
     def _row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open_case()
 
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        item = self.selected_item()
+        self.read_ahead_soon(item.case_id if item is not None else None)
+
     def action_open_case(self) -> None:
         """Open the case on the tab that resolves the item."""
         item = self.selected_item()

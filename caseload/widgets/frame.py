@@ -13,7 +13,10 @@ before the screen's next idle and go out in one frame with the rest of the chang
 
 from __future__ import annotations
 
+from textual.css.query import NoMatches
 from textual.widget import Widget
+from textual.widgets import Tab, TabbedContent
+from textual.widgets._tabs import Underline
 
 
 def same_frame(*widgets: Widget) -> None:
@@ -21,3 +24,23 @@ def same_frame(*widgets: Widget) -> None:
     for widget in widgets:
         if widget.is_mounted:
             widget._check_refresh()
+
+
+def underline_now(tabbed: TabbedContent) -> None:
+    """Put the tab underline under the active tab in this frame.
+
+    Textual's ``Tabs`` moves the underline *after* the next refresh (``call_after_refresh``), so a tab switch
+    shows its content in one frame and the underline under the new tab one frame later. The tabs row does
+    not move when the active tab changes, so the underline's place is known now: set it (the same span
+    ``Tabs`` computes), and the later move finds it already there and changes nothing.
+    """
+    try:
+        tab = tabbed.query_one("ContentTabs #tabs-list > Tab.-active", Tab)
+        underline = tabbed.query_one(Underline)
+    except NoMatches:
+        return
+    start, end = tab.virtual_region.shrink(tab.styles.gutter).column_span
+    underline.show_highlight = True
+    underline.highlight_start = start
+    underline.highlight_end = end
+    same_frame(underline)

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from caseload.widgets.frame import same_frame
+
 
 class KeyBar(Static):
     """One line of key hints, kept in step with the screen's active bindings."""
@@ -34,10 +36,21 @@ class KeyBar(Static):
         """Stop following."""
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    _shown: Text | None = None
+
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """Redraw from the active bindings."""
+        """Redraw from the active bindings (only when the keys changed; one line, so no layout)."""
         if self.is_attached and screen is self.screen:
-            self.update(self.render_keys())
+            text = self.render_keys()
+            if text != self._shown:
+                self._shown = text
+                self.update(text, layout=False)
+
+    def redraw_now(self) -> None:
+        """Redraw in the frame being made (the bindings signal comes only after the screen's next idle, one
+        frame late: a screen that just changed what its keys do calls this)."""
+        self.bindings_changed(self.screen)
+        same_frame(self)
 
     def render_keys(self) -> Text:
         """The key hints as Text (descriptions are our own labels, never user data)."""
