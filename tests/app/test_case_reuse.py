@@ -88,3 +88,30 @@ async def test_unavailable_case_on_reused_view_stays_on_list(store_dir: Path) ->
         await settle(pilot, app)
         assert isinstance(app.screen, CaseListScreen)
         assert any("not available" in str(n.message) for n in app._notifications)
+
+
+async def test_reused_view_restyles_only_after_a_css_change(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        header = screen.query_one("#case-header")
+        dark = header.styles.background
+        restyled: list[int] = []
+        original = screen.update_node_styles
+
+        def counting(animate: bool = True) -> None:
+            restyled.append(1)
+            original(animate)
+
+        screen.update_node_styles = counting  # type: ignore[method-assign]
+        await keys(pilot, app, "escape", "enter")  # shown again, nothing changed: styles kept
+        assert app.screen is screen and restyled == []
+        await keys(pilot, app, "escape")
+        app.theme = "textual-light"  # the CSS changes while the case view is hidden …
+        await settle(pilot, app)
+        await keys(pilot, app, "enter")
+        assert app.screen is screen and restyled  # … so showing it again re-applies the stylesheet
+        assert header.styles.background != dark

@@ -79,3 +79,38 @@ async def test_the_filter_box_scrolls_to_its_cursor(store_dir: Path) -> None:
         await pilot.press("home")
         await settle(pilot, app)
         assert box.scroll_x == 0 and "TAILEND" not in screen_text(app)
+
+
+async def test_a_tab_switch_moves_the_underline_in_the_same_frame(store_dir: Path) -> None:
+    from textual.widgets import TabbedContent
+    from textual.widgets._tabs import Underline
+
+    from caseload.screens.case_view import CaseScreen
+
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await keys(pilot, app, "2", "enter")
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        tabs = screen.query_one(TabbedContent)
+        underline = screen.query_one(Underline)
+        await _quiet(pilot)
+        seen: list[tuple[str, bool]] = []
+        original = app._display
+
+        def display(s: Any, renderable: Any) -> None:
+            original(s, renderable)
+            if renderable is None or app._batch_count:
+                return
+            tab = tabs.active_pane and tabs.get_tab(tabs.active)
+            assert tab is not None
+            start, end = tab.virtual_region.shrink(tab.styles.gutter).column_span
+            seen.append((tabs.active, (underline.highlight_start, underline.highlight_end) == (start, end)))
+
+        app._display = display  # type: ignore[method-assign]
+        for _ in range(3):
+            seen.clear()
+            await pilot.press("right")
+            await _quiet(pilot)
+            assert seen and all(under for _tab, under in seen), seen
