@@ -31,7 +31,7 @@ from caseload.screens import case_tabs as tabs
 from caseload.screens import drive_tabs
 from caseload.screens.case_edit import EDIT_ACTIONS, CaseEditingScreen
 from caseload.store.store import Store
-from caseload.widgets.frame import underline_now
+from caseload.widgets.frame import SettledPane, SettledStatic, same_frame, underline_now
 from caseload.widgets.keybar import KeyBar
 from caseload.widgets.table import Table
 
@@ -143,26 +143,26 @@ class CaseScreen(CaseEditingScreen):
 
     def compose(self) -> ComposeResult:
         """Header line, empty tabs (each fills the first time it is shown), footer."""
-        yield Static(Text("Loading case…"), id="case-header")
+        yield SettledStatic(Text("Loading case…"), id="case-header")
         with TabbedContent(initial=self.first_tab, id="case-tabs"):
             for key, title in TABS:
-                yield TabPane(title, id=key)
+                yield SettledPane(title, id=key)
         yield KeyBar()
 
     @staticmethod
     def _pane(key: str) -> list[Widget]:
         """The widgets of one tab."""
         if key == "summary":
-            return [VerticalScroll(Static(id="summary-text", classes="case-text"))]
+            return [VerticalScroll(SettledStatic(id="summary-text", classes="case-text"))]
         if key == "risk":
-            return [Static(id="risk-caption", classes="case-text"), Sparkline([], id="risk-spark"),
-                    Table(id="risk-table", cursor_type="row"), Static(id="marac-text", classes="case-text")]
+            return [SettledStatic(id="risk-caption", classes="case-text"), Sparkline([], id="risk-spark"),
+                    Table(id="risk-table", cursor_type="row"), SettledStatic(id="marac-text", classes="case-text")]
         if key == "orders":
             return [Table(id="orders-table", cursor_type="row"),
                     Static(Text("Criminal-justice milestones", style="bold"), classes="caption"),
                     Table(id="milestones-table", cursor_type="row")]
         texts = ("plan", "contacts", "updates", "links")
-        widgets: list[Widget] = [Static(id=f"{key}-text", classes="case-text")] if key in texts else []
+        widgets: list[Widget] = [SettledStatic(id=f"{key}-text", classes="case-text")] if key in texts else []
         return [*widgets, Table(id=f"{key}-table", cursor_type="row")]
 
     async def _mount_pane(self, key: str) -> None:
@@ -176,13 +176,14 @@ class CaseScreen(CaseEditingScreen):
         """Shown again: Textual re-applies the whole stylesheet to every widget of a screen it shows (11–30 ms
         for the case view's tabs, on every case opened). A reused case view's styles are already current —
         class changes while it was hidden were styled as they happened — unless the app's CSS changed since
-        (a theme change bumps Textual's CSS count): re-apply only then."""
+        (a theme change bumps Textual's CSS count): re-apply only then. Textual runs each class's handler,
+        this one first, so this only tells ``Screen._on_screen_resume`` whether to."""
         count = self.app._css_update_count
         if self._styled_at == count:
             event.refresh_styles = False
         elif event.refresh_styles:
             self._styled_at = count
-        super()._on_screen_resume(event)
+        # Textual calls Screen._on_screen_resume after this one (handlers run down the class hierarchy).
 
     def on_mount(self) -> None:
         """Privacy watch, load."""
@@ -266,6 +267,7 @@ class CaseScreen(CaseEditingScreen):
             await self._fill(self.query_one(TabbedContent).active or "summary")
             self.refresh_bindings()
             self.query_one(KeyBar).redraw_now()  # the case's keys (reveal, editing) in the case's first frame
+            same_frame(*self.query("#case-header, .case-text, DataTable"))  # drawn with it, not a frame later
             if self._opener is not None:
                 self._push_now()
 

@@ -13,9 +13,12 @@ before the screen's next idle and go out in one frame with the rest of the chang
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Tab, TabbedContent
+from textual.widgets import Static, Tab, TabbedContent, TabPane
 from textual.widgets._tabs import Underline
 
 
@@ -44,3 +47,30 @@ def underline_now(tabbed: TabbedContent) -> None:
     underline.highlight_start = start
     underline.highlight_end = end
     same_frame(underline)
+
+
+class SettlesInOneLayout:
+    """A widget whose change of size does not lay the screen out a second time.
+
+    After a layout, Textual sets each resized widget's ``virtual_size``, a reactive that asks for another
+    layout. A scrolling widget needs it (its scrollbars follow its virtual size); a widget that does not
+    scroll was already given its size, and its children their places, by the layout that just ran. So a tab
+    whose text changed height took two layouts: two frames, the second 17–35 ms after the first. Widgets
+    that cannot scroll (overflow hidden both ways) skip the second one; others keep Textual's behaviour.
+
+    A plain mixin, put before the widget class: a mixin derived from ``Widget`` changes the order in which
+    Textual ranks the default CSS of the classes after it (a Static then lost its ``height: auto``)."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        widget: Any = super()
+        styles: Any = getattr(self, "styles", None)
+        scrolls = styles is None or styles.overflow_x != "hidden" or styles.overflow_y != "hidden"
+        return bool(widget._size_updated(size, virtual_size, container_size, layout=layout and scrolls))
+
+
+class SettledStatic(SettlesInOneLayout, Static):
+    """A text block that settles in one layout (see :class:`SettlesInOneLayout`)."""
+
+
+class SettledPane(SettlesInOneLayout, TabPane):
+    """A tab pane that settles in one layout (see :class:`SettlesInOneLayout`)."""
