@@ -114,3 +114,47 @@ async def test_a_tab_switch_moves_the_underline_in_the_same_frame(store_dir: Pat
             await pilot.press("right")
             await _quiet(pilot)
             assert seen and all(under for _tab, under in seen), seen
+
+
+async def test_a_tab_switch_is_one_frame_once_the_tab_was_filled(store_dir: Path) -> None:
+    from caseload.screens.case_view import TABS, CaseScreen
+
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await keys(pilot, app, "2", "enter")
+        assert isinstance(app.screen, CaseScreen)
+        for _ in TABS:  # visit every tab once (each is built and filled on its first visit)
+            await keys(pilot, app, "right")
+        await _quiet(pilot)
+        frames = _count_frames(app)
+        for _ in TABS:
+            frames.clear()
+            await pilot.press("right")
+            await _quiet(pilot)
+            assert len(frames) == 1, f"{app.screen.query_one('TabbedContent').active}: {len(frames)} frames"
+
+
+async def test_a_settled_text_block_still_grows_and_shrinks_with_its_text() -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.widgets import Static
+
+    from caseload.widgets.frame import SettledStatic
+
+    class Demo(App[None]):
+        def compose(self) -> ComposeResult:
+            with Vertical():
+                yield SettledStatic(Text("one line"), id="text")
+                yield Static(Text("below"), id="below")
+
+    app = Demo()
+    async with app.run_test(size=(40, 20)) as pilot:
+        text = app.query_one("#text", SettledStatic)
+        below = app.query_one("#below", Static)
+        for lines in (5, 2, 9):
+            text.update(Text("\n".join(f"line {n}" for n in range(lines))))
+            await _quiet(pilot)
+            assert text.region.height == lines
+            assert below.region.y == lines  # the next widget moved: the one layout placed everything
