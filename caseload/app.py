@@ -38,6 +38,8 @@ from caseload.store.errors import DatabaseDamaged, StoreError
 from caseload.store.store import Store
 
 IDLE_TICK_S = 1.0
+BUILD_CASE_VIEW_AFTER_S = 0.5
+BUILD_CASE_VIEW_QUIET_S = 0.3
 PUSHED = frozenset({"export", "settings"})
 """Main screens shown on top of Today (they close back to it)."""
 SUPERVISOR_ONLY = frozenset({"export", "review"})
@@ -150,6 +152,7 @@ class CaseloadApp(App[int]):
         self.lock_notice = ""
         self.idle.reset()
         self._verify_pages(store)
+        self.set_timer(BUILD_CASE_VIEW_AFTER_S, self._build_case_view, name="build-case-view")
         point, self.resume = self.resume, ResumePoint()
         first = "today" if point.main in PUSHED else point.main
         if len(self.screen_stack) > 1:
@@ -178,6 +181,20 @@ class CaseloadApp(App[int]):
                 self._case_screen.show_case(self.store, case_id, tab, push=True, ready=ready)
                 return
             self.push_screen("case")
+
+    def _build_case_view(self) -> None:
+        """Build the (empty) case view ahead, off screen, once the user has been quiet for a moment: the
+        first case opened is then as quick as the next (building eight tabs costs ~70 ms of CPU)."""
+        if self.store is None or self.locked or self._case_screen is not None:
+            return
+        if self.idle.idle_for() < BUILD_CASE_VIEW_QUIET_S:
+            self.set_timer(BUILD_CASE_VIEW_AFTER_S, self._build_case_view, name="build-case-view")
+            return
+        screen = CaseScreen(self.store, "")
+        self._case_screen = screen
+        self.install_screen(screen, name="case")
+        self._load_screen_css(screen)
+        self._get_screen(screen)  # mounts its widgets now; it is shown (and given a case) by open_case
 
     # --- reading ahead the case under the cursor ---------------------------------------------------------
 

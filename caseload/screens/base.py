@@ -54,6 +54,19 @@ class CaseloadScreen(Screen[R]):
     def _worker_state(self, event: Worker.StateChanged) -> None:
         forward_worker_error(self, event)
 
+    def _compositor_refresh(self) -> None:
+        """Textual counts the screen just under the top one as showing through it, opaque or not, and makes
+        the top screen redraw whatever changed here (a case list's cursor after Enter opened a case: one or
+        two more full frames of the case, identical). Under an opaque screen nothing here shows: drop the
+        change instead (the whole screen is drawn again when it is shown again). Under a modal that lets it
+        show through, Textual's way stands."""
+        app = self.app
+        if self is not app.screen and self.is_attached and app.screen.styles.background.a == 1:
+            self._compositor._dirty_regions.clear()
+            self._dirty_widgets.clear()
+            return
+        super()._compositor_refresh()
+
 
 class CaseloadModal(ModalScreen[R]):
     """A modal whose worker errors become app notifications."""

@@ -179,9 +179,13 @@ class CaseListScreen(CaseloadScreen[None]):
         self._load()
 
     def on_screen_resume(self) -> None:
-        """Back from a case: reload if anything was written (edits show without a restart)."""
+        """Back from a case: reload if anything was written (edits show without a restart); otherwise the
+        case under the cursor is read ahead again (the copy read before was used by the open)."""
         if self.rows and self._revision != data_revision(self):
             self._load()
+            return
+        row = self.query_one(DataTable).cursor_row
+        self.read_ahead_soon(self.shown[row].row.case.id if 0 <= row < len(self.shown) else None)
 
     def _load(self) -> None:
         self._revision = data_revision(self)

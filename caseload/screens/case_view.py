@@ -186,9 +186,11 @@ class CaseScreen(CaseEditingScreen):
         # Textual calls Screen._on_screen_resume after this one (handlers run down the class hierarchy).
 
     def on_mount(self) -> None:
-        """Privacy watch, load."""
+        """Privacy watch, load (a view built ahead, with no case yet, loads nothing until show_case)."""
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
-        self._load()
+        self._styled_at = self.app._css_update_count  # mounting styled every widget
+        if self.case_id:
+            self._load()
 
     def show_case(self, store: Store, case_id: str, tab: str | None = None, *, push: bool = False,
                   ready: tabs.CaseContext | None = None) -> None:

@@ -115,3 +115,44 @@ async def test_reused_view_restyles_only_after_a_css_change(store_dir: Path) -> 
         await keys(pilot, app, "enter")
         assert app.screen is screen and restyled  # … so showing it again re-applies the stylesheet
         assert header.styles.background != dark
+
+
+async def test_case_view_is_built_ahead_quietly_and_used_by_the_first_open(store_dir: Path) -> None:
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        for _ in range(100):
+            if app._case_screen is not None:
+                break
+            await pilot.pause(0.02)
+        built = app._case_screen
+        assert isinstance(built, CaseScreen) and built.ctx is None
+        assert built not in app.screen_stack  # built off screen, nothing shown
+        await settle(pilot, app)
+        assert app.store is not None
+        assert not [e for e in app.store.audit_entries() if e.event == "case.viewed"]  # nothing read or audited
+        assert not app._notifications
+        await open_first_case(pilot, app)
+        assert app.screen is built and built.ctx is not None
+
+
+async def test_a_screen_under_the_case_view_draws_nothing(store_dir: Path) -> None:
+    from textual.widgets import DataTable
+
+    from tests.app.tui import screen_text
+
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, app)
+        await open_first_case(pilot, app)
+        case_list = app.screen_stack[-2]
+        assert isinstance(case_list, CaseListScreen)
+        await asyncio.sleep(0.2)
+        await settle(pilot, app)
+        frames = _watch_frames(app)
+        case_list.query_one(DataTable).refresh()  # a change under the (opaque) case view …
+        await asyncio.sleep(0.2)
+        await settle(pilot, app)
+        assert frames == []  # … draws no frame of the case view
+        await keys(pilot, app, "escape")
+        assert app.screen is case_list and "C-2026-0001" in screen_text(app)  # shown whole when back
