@@ -229,11 +229,14 @@ class CaseScreen(CaseEditingScreen):
         self._filled.clear()
         self.query_one("#case-header", Static).update(Text("Loading case…"))
         for table in self.query(DataTable):
-            table.clear()
+            if table.row_count:  # an empty table has nothing to blank (and clearing costs a refresh)
+                table.clear()
         for static in self.query(".case-text").results(Static):
-            static.update("")
+            if static.content != "":
+                static.update("")
         for spark in self.query(Sparkline):
-            spark.data = []
+            if spark.data:
+                spark.data = []
 
     def _today(self) -> date:
         today: Callable[[], date] = getattr(self.app, "today", date.today)
