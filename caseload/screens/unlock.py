@@ -21,6 +21,9 @@ class UnlockScreen(CaseloadScreen[None]):
     """One neutral line, a user field and a passphrase field."""
 
     CSS_PATH = "unlock.tcss"
+    AUTO_FOCUS = "#passphrase"
+    """Keys typed while the app starts go to the passphrase (Textual's default would focus the user field
+    first, before on_mount moves focus: a passphrase typed quickly landed in the user field, visible)."""
 
     class Unlocked(Message):
         """The store opened."""

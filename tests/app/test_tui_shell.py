@@ -454,3 +454,20 @@ async def test_full_collections_wait_for_a_quiet_second(canary_store) -> None:  
         app.check_idle()
         assert gc.get_count()[2] == 0 and not app.locked
     assert gc.get_threshold() == before
+
+
+async def test_keys_typed_at_start_go_to_the_passphrase(canary_store) -> None:  # type: ignore[no-untyped-def]
+    """A passphrase typed while the app starts lands in the (masked) passphrase box, never in the visible
+    user field: the unlock screen focuses the passphrase from its first frame (AUTO_FOCUS), not only once
+    mounted."""
+    from textual.widgets import Input
+
+    from caseload.screens.unlock import UnlockScreen as Unlock
+
+    store_dir, _ = canary_store
+    assert Unlock.AUTO_FOCUS == "#passphrase"
+    app = new_app(store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"secret")
+        assert app.screen.query_one("#user", Input).value == ""
+        assert app.screen.query_one("#passphrase", Input).value == "secret"
