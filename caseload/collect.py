@@ -5,9 +5,9 @@ Python's cyclic garbage collector now and then walks the whole heap (a "generati
 have happened — which is exactly while a key is being handled (a case opening, a tab filling): the benchmark
 saw one in about one key in ten, each adding a visible pause. While the app runs, :class:`QuietCollector`
 makes those automatic full collections rare (the young generations are collected as usual) and instead runs
-a full collection once the user has been quiet for a second and there is something to collect. Nothing is
-kept longer than about a second of quiet: reference counting frees almost everything at once as before, and
-only objects in reference cycles wait for the quiet collection.
+a full collection once the user has been quiet for a second and there is something to collect. Reference
+counting frees almost everything at once as before; only objects in reference cycles wait, for the next quiet
+second (or, in a long stretch of typing, for the raised threshold).
 """
 
 from __future__ import annotations

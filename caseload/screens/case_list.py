@@ -184,8 +184,7 @@ class CaseListScreen(CaseloadScreen[None]):
         if self.rows and self._revision != data_revision(self):
             self._load()
             return
-        row = self.query_one(DataTable).cursor_row
-        self.read_ahead_soon(self.shown[row].row.case.id if 0 <= row < len(self.shown) else None)
+        self.read_ahead_soon(self._case_id_at(self.query_one(DataTable).cursor_row))
 
     def _load(self) -> None:
         self._revision = data_revision(self)
@@ -358,15 +357,18 @@ class CaseListScreen(CaseloadScreen[None]):
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        row = event.cursor_row
-        self.read_ahead_soon(self.shown[row].row.case.id if 0 <= row < len(self.shown) else None)
+        self.read_ahead_soon(self._case_id_at(event.cursor_row))
+
+    def _case_id_at(self, row: int) -> str | None:
+        """The id of the case shown on table row ``row`` (None past the end)."""
+        return self.shown[row].row.case.id if 0 <= row < len(self.shown) else None
 
     def action_open_case(self) -> None:
         """Open the case under the cursor."""
         table = self.query_one(DataTable)
-        if not self.shown or table.row_count == 0:
-            return
-        open_case(self, self.shown[table.cursor_row].row.case.id)
+        case_id = self._case_id_at(table.cursor_row) if table.row_count else None
+        if case_id is not None:
+            open_case(self, case_id)
 
     def action_new_referral(self) -> None:
         """New referral → case (duplicate check first); the new case opens when saved."""

@@ -14,7 +14,7 @@ from caseload.screens.case_list import CaseListScreen
 from caseload.screens.case_view import PUSH_WAIT_S, CaseScreen
 from caseload.screens.lock import BlankScreen
 from caseload.screens.unlock import UnlockScreen
-from tests.app.tui import SIZE, keys, make_canary_store, new_app, open_first_case, settle, unlock
+from tests.app.tui import SIZE, case_view_built, keys, make_canary_store, new_app, open_first_case, settle, unlock
 
 
 @pytest.fixture
@@ -121,10 +121,7 @@ async def test_case_view_is_built_ahead_quietly_and_used_by_the_first_open(store
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, app)
-        for _ in range(100):
-            if app._case_screen is not None:
-                break
-            await pilot.pause(0.02)
+        await case_view_built(pilot, app)
         built = app._case_screen
         assert isinstance(built, CaseScreen) and built.ctx is None
         assert built not in app.screen_stack  # built off screen, nothing shown

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from caseload.screens.case_list import CaseListScreen
-from tests.app.tui import SIZE, keys, make_canary_store, new_app, screen_text, settle, unlock
+from tests.app.tui import SIZE, case_view_built, keys, make_canary_store, new_app, screen_text, settle, unlock
 
 QUIET_S = 0.3
 
@@ -43,17 +43,6 @@ async def _quiet(pilot: Any) -> None:
     await pilot.pause()
 
 
-async def _case_view_built(pilot: Any, app: Any) -> None:
-    """Wait until the app has built its case view ahead (off screen; loading its CSS restyles the app once,
-    a frame that is not the keystroke's)."""
-    for _ in range(100):
-        if app._case_screen is not None:
-            break
-        await pilot.pause(0.02)
-    assert app._case_screen is not None
-    await _quiet(pilot)
-
-
 async def test_a_filter_keystroke_is_one_frame(store_dir: Path) -> None:
     app = new_app(store_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -62,7 +51,8 @@ async def test_a_filter_keystroke_is_one_frame(store_dir: Path) -> None:
         screen = app.screen
         assert isinstance(screen, CaseListScreen)
         screen.query_one("#cases-filter", Input).cursor_blink = False
-        await _case_view_built(pilot, app)
+        await case_view_built(pilot, app)
+        await _quiet(pilot)
         frames = _count_frames(app)
         for key, rows in (("c", 1), ("x", 0), ("backspace", 1)):
             frames.clear()

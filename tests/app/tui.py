@@ -57,6 +57,17 @@ async def settle(pilot: Any, app: App[Any]) -> None:
         await pilot.pause()
 
 
+async def case_view_built(pilot: Any, app: CaseloadApp) -> None:
+    """Wait until the app has built its case view ahead, off screen, after unlock (loading its CSS restyles
+    the app once: a frame that belongs to no key)."""
+    for _ in range(100):
+        if app._case_screen is not None:
+            break
+        await pilot.pause(0.02)
+    assert app._case_screen is not None
+    await settle(pilot, app)
+
+
 async def unlock(pilot: Any, app: CaseloadApp, passphrase: str = PASSPHRASE) -> None:
     """Type the passphrase and press Enter; wait until the store opened (or failed)."""
     box = app.screen.query_one("#passphrase", Input)
